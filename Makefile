@@ -1,0 +1,28 @@
+# The mirror's tasks. `make` (= `make build`) builds the archive into public/.
+GO        ?= go
+MIRROR    := bin/mirror
+BUILDFLAGS ?=
+SOURCES   := $(shell find tools -name '*.go' -not -name '*_test.go') go.mod go.sum
+
+.DEFAULT_GOAL := build
+.PHONY: build test vet clean help
+
+build: $(MIRROR) ## Build the archive from content/ into public/ (BUILDFLAGS="--strict" etc.)
+	$(MIRROR) build $(BUILDFLAGS)
+
+# Rebuilt only when a Go source, go.mod or go.sum changed. The first build
+# compiles Hugo and takes a few minutes; later ones reuse Go's build cache.
+$(MIRROR): $(SOURCES)
+	$(GO) build -o $@ ./tools/cmd/mirror
+
+test: vet ## Run go vet and all tests
+	$(GO) test ./...
+
+vet:
+	$(GO) vet ./...
+
+clean: ## Remove bin/ and public/ (the content and the image store stay)
+	rm -rf bin public
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'

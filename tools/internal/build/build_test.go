@@ -1,0 +1,104 @@
+package build_test
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/archivemirror/mirror/tools/internal/article"
+	"github.com/archivemirror/mirror/tools/internal/build"
+	"github.com/archivemirror/mirror/tools/internal/mirrortest"
+)
+
+// buildSite builds content with the repo's site and theme into a temp dir.
+func buildSite(t *testing.T, content string) string {
+	t.Helper()
+	root := mirrortest.RepoRoot(t)
+	opts := &build.Options{
+		ContentDir: content,
+		SiteDir:    filepath.Join(root, "site"),
+		Dest:       filepath.Join(t.TempDir(), "public"),
+		Log:        io.Discard,
+	}
+	r, err := build.Run(context.Background(), *opts)
+	if err != nil {
+		t.Fatalf("build: %v", err)
+	}
+	if r.Excluded != 0 {
+		t.Fatalf("%d articles excluded: %v", r.Excluded, r.Findings)
+	}
+	return opts.Dest
+}
+
+// paragraphText finds the text of the first paragraph holding some, which
+// must appear in the built page.
+var paragraphText = regexp.MustCompile(`<p[^>]*>(?:<[^>]+>)*([^<]{8,})<`)
+
+func TestExampleSite(t *testing.T) {
+	content := filepath.Join(mirrortest.RepoRoot(t), "content")
+	dest := buildSite(t, content)
+	if n := checkArticlePages(t, content, dest); n < 12 {
+		t.Errorf("only %d example articles, want at least 12", n)
+	}
+	for _, list := range []string{"categories/index.html", "categories/tech/index.html", "tags/index.html", "tags/fetched/index.html"} {
+		if _, err := os.Stat(filepath.Join(dest, list)); err != nil {
+			t.Errorf("list page missing: %v", err)
+		}
+	}
+}
+
+func TestSeedSite(t *testing.T) {
+	seed := mirrortest.Shared(t, "seed")
+	if n := checkArticlePages(t, seed, buildSite(t, seed)); n == 0 {
+		t.Error("no seed article found")
+	}
+}
+
+// checkArticlePages checks that every article in content has a page in
+// dest showing its body text, and returns how many it checked.
+func checkArticlePages(t *testing.T, content, dest string) int {
+	t.Helper()
+	entries, err := os.ReadDir(content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range entries {
+		if !article.IsArticle(e.Name()) {
+			continue
+		}
+		n++
+		t.Run(e.Name(), func(t *testing.T) {
+			src, err := os.ReadFile(filepath.Join(content, e.Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := article.Parse(e.Name(), e.Name(), src)
+			page := readPage(t, dest, strings.TrimSuffix(e.Name(), ".md"))
+			m := paragraphText.FindSubmatch(a.Body)
+			if m == nil {
+				t.Fatalf("no paragraph text found in %s", e.Name())
+			}
+			if !strings.Contains(page, string(m[1])) {
+				t.Errorf("page lacks the body text %q", m[1])
+			}
+			if strings.Contains(page, "raw HTML omitted") {
+				t.Error("page has Hugo's 'raw HTML omitted'")
+			}
+		})
+	}
+	return n
+}
+
+func readPage(t *testing.T, dest, slug string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dest, slug, "index.html"))
+	if err != nil {
+		t.Fatalf("page for %s: %v", slug, err)
+	}
+	return string(b)
+}

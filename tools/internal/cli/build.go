@@ -1,0 +1,61 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/archivemirror/mirror/tools/internal/article"
+	"github.com/archivemirror/mirror/tools/internal/build"
+)
+
+func newBuildCmd(g *globals) *cobra.Command {
+	var (
+		opts       build.Options
+		reportPath string
+	)
+	cmd := &cobra.Command{
+		Use:   "build",
+		Short: "Run the stages over content/ and render the site with Hugo",
+		Long: `build reads every article in content/, runs the stages over it, stages the
+result in memory and renders it with the embedded Hugo into the destination
+(public/ by default). The previous site is replaced only when the new one is
+complete.
+
+An article with an error is reported (file:line:col: severity rule: message)
+and left out; the others are built and the exit code is 0, unless --strict
+is given, in which case any error fails the build with exit code 1.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.ContentDir, opts.SiteDir, opts.Dest = g.contentDir(), g.siteDir(), g.destDir()
+			opts.Display = display
+			opts.Log = cmd.ErrOrStderr()
+			r, err := build.Run(cmd.Context(), opts)
+			for _, f := range r.Findings {
+				if f.Severity >= article.Warning {
+					fmt.Fprintln(cmd.ErrOrStderr(), f)
+				}
+			}
+			if reportPath != "" {
+				if werr := r.WriteJSON(reportPath); werr != nil {
+					return fail(ExitSetup, fmt.Errorf("writing the report: %w", werr))
+				}
+			}
+			switch {
+			case errors.Is(err, build.ErrSetup):
+				return fail(ExitSetup, err)
+			case err != nil:
+				return fail(ExitFindings, err)
+			}
+			r.WriteSummary(cmd.OutOrStdout())
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&reportPath, "report", "", "write a JSON summary of the run to `FILE`")
+	f.BoolVar(&opts.Strict, "strict", false, "fail (exit 1) when any article has an error")
+	f.StringVar(&opts.BaseURL, "base-url", "", "override the site's baseURL, e.g. https://user.github.io/archive/")
+	f.IntVar(&opts.Jobs, "jobs", 0, "workers for the stages (default: one per core)")
+	return cmd
+}

@@ -1,0 +1,121 @@
+package hugo
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/bep/logg"
+	"github.com/bep/overlayfs"
+	"github.com/gohugoio/hugo/common/loggers"
+	"github.com/gohugoio/hugo/config"
+	"github.com/gohugoio/hugo/config/allconfig"
+	"github.com/gohugoio/hugo/deps"
+	"github.com/gohugoio/hugo/hugofs"
+	"github.com/gohugoio/hugo/hugolib"
+	"github.com/spf13/afero"
+)
+
+// Options say what to build and where.
+type Options struct {
+	// SiteDir is the Hugo project (site/), absolute.
+	SiteDir string
+	// Staged holds the staged content under ContentDir. It is layered over
+	// the disk, so ContentDir should be a path that does not exist on disk.
+	Staged     afero.Fs
+	ContentDir string
+	// Dest is where the site is written, absolute.
+	Dest string
+	// BaseURL overrides the site's baseURL when set.
+	BaseURL string
+	// Log receives Hugo's warnings and errors.
+	Log io.Writer
+	// Settings are extra configuration keys, as on Hugo's command line.
+	Settings map[string]any
+}
+
+// Result is what a build produced.
+type Result struct {
+	Pages    int           `json:"pages"`
+	Duration time.Duration `json:"duration_ns"`
+	Warnings int           `json:"warnings"`
+}
+
+// Build renders the site once.
+func Build(ctx context.Context, opts Options) (Result, error) {
+	start := time.Now()
+	sites, err := newSites(opts)
+	if err != nil {
+		return Result{}, err
+	}
+	defer sites.Close()
+	if err := sites.Build(hugolib.BuildCfg{}); err != nil {
+		return Result{}, fmt.Errorf("hugo: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return Result{}, err
+	}
+	return Result{
+		Pages:    len(sites.Pages()),
+		Duration: time.Since(start),
+		Warnings: sites.Log.LoggCount(logg.LevelWarn),
+	}, nil
+}
+
+func newSites(opts Options) (*hugolib.HugoSites, error) {
+	if opts.Log == nil {
+		opts.Log = os.Stderr
+	}
+	logger := loggers.New(loggers.Options{Level: logg.LevelWarn, StdOut: opts.Log, StdErr: opts.Log})
+	source := overlayfs.New(overlayfs.Options{
+		Fss:           []afero.Fs{opts.Staged, afero.NewOsFs()},
+		FirstWritable: true,
+	})
+	flags := config.New()
+	flags.Set("workingDir", opts.SiteDir)
+	flags.Set("contentDir", opts.ContentDir)
+	flags.Set("publishDir", opts.Dest)
+	if opts.BaseURL != "" {
+		flags.Set("baseURL", opts.BaseURL)
+	}
+	for k, v := range opts.Settings {
+		flags.Set(k, v)
+	}
+	configs, err := allconfig.LoadConfig(allconfig.ConfigSourceDescriptor{
+		Flags:       flags,
+		Fs:          source,
+		Filename:    siteConfigFile(opts.SiteDir),
+		Environment: "production",
+		Logger:      logger,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("hugo: reading the config in %s: %w", opts.SiteDir, err)
+	}
+	fs := hugofs.NewFromSourceAndDestination(source, afero.NewOsFs(), flags)
+	sites, err := hugolib.NewHugoSites(deps.DepsCfg{
+		Configs:  configs,
+		Fs:       fs,
+		LogLevel: logger.Level(),
+		StdOut:   opts.Log,
+		StdErr:   opts.Log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("hugo: %w", err)
+	}
+	return sites, nil
+}
+
+// siteConfigFile finds the site's config file the way Hugo does when run in
+// the site directory; empty lets Hugo look for config/ directories itself.
+func siteConfigFile(siteDir string) string {
+	for _, name := range []string{"hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml", "config.json"} {
+		p := filepath.Join(siteDir, name)
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return ""
+}

@@ -1,0 +1,109 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"time"
+
+	"github.com/spf13/afero"
+
+	"github.com/archivemirror/mirror/tools/internal/article"
+	"github.com/archivemirror/mirror/tools/internal/safefile"
+)
+
+// Report summarizes one build.
+type Report struct {
+	Started  time.Time     `json:"started"`
+	Duration time.Duration `json:"duration_ns"`
+
+	// Articles is how many article files were read; Staged how many reached
+	// Hugo; Excluded how many were left out for an error.
+	Articles int `json:"articles"`
+	Staged   int `json:"staged"`
+	Excluded int `json:"excluded"`
+	// Pages is how many pages Hugo built (articles, lists, taxonomies).
+	Pages int `json:"pages"`
+
+	Stages   []Stage           `json:"stages"`
+	Findings []article.Finding `json:"findings"`
+}
+
+// Stage is one stage's line in the report.
+type Stage struct {
+	Name string `json:"name"`
+	// Articles is how many articles the stage processed.
+	Articles int `json:"articles"`
+	// Failures counts articles the stage could not process.
+	Failures int `json:"failures"`
+	// Findings counts findings by severity ("error", "warning", "info").
+	Findings map[string]int `json:"findings"`
+	// Duration is the time spent in the stage, summed over workers.
+	Duration time.Duration `json:"duration_ns"`
+}
+
+// AddStage appends a stage line, counting its findings from the report's
+// findings that carry its name.
+func (r *Report) AddStage(s Stage) {
+	if s.Findings == nil {
+		s.Findings = map[string]int{}
+	}
+	for _, f := range r.Findings {
+		if f.Stage == s.Name {
+			s.Findings[f.Severity.String()]++
+		}
+	}
+	r.Stages = append(r.Stages, s)
+}
+
+// AddFindings records an article's findings.
+func (r *Report) AddFindings(fs []article.Finding) {
+	r.Findings = append(r.Findings, fs...)
+}
+
+// Sort orders findings by file, line and column, so reports are stable
+// whatever order the workers finished in.
+func (r *Report) Sort() {
+	sort.SliceStable(r.Findings, func(i, j int) bool {
+		a, b := r.Findings[i], r.Findings[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Col < b.Col
+	})
+}
+
+// Count returns how many findings have the given severity.
+func (r *Report) Count(sev article.Severity) int {
+	n := 0
+	for _, f := range r.Findings {
+		if f.Severity == sev {
+			n++
+		}
+	}
+	return n
+}
+
+// WriteJSON writes the report to path atomically: a reader never sees half
+// a report.
+func (r *Report) WriteJSON(path string) error {
+	data, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	return safefile.Write(afero.NewOsFs(), path, append(data, '\n'), 0o644)
+}
+
+// WriteSummary prints the run in a few lines for a person.
+func (r *Report) WriteSummary(w io.Writer) {
+	fmt.Fprintf(w, "%d articles read, %d staged, %d excluded; %d pages built in %s\n",
+		r.Articles, r.Staged, r.Excluded, r.Pages, r.Duration.Round(time.Millisecond))
+	for _, s := range r.Stages {
+		fmt.Fprintf(w, "  %-10s %6d articles %4d failures %4d errors %4d warnings %8s\n",
+			s.Name, s.Articles, s.Failures, s.Findings["error"], s.Findings["warning"], s.Duration.Round(time.Millisecond))
+	}
+}

@@ -53,6 +53,8 @@ type Finding struct {
 	Rule     string   `json:"rule"`
 	Message  string   `json:"message"`
 	Stage    string   `json:"stage,omitempty"`
+	// Fixable says `mirror validate --fix` can repair it in content/.
+	Fixable bool `json:"fixable,omitempty"`
 }
 
 // String formats the finding the way compilers do, so editors and terminals

@@ -8,17 +8,19 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"sync"
 	"time"
 
 	"github.com/spf13/afero"
 
 	"github.com/archivemirror/mirror/tools/internal/article"
+	"github.com/archivemirror/mirror/tools/internal/config"
+	"github.com/archivemirror/mirror/tools/internal/content"
 	"github.com/archivemirror/mirror/tools/internal/hugo"
 	"github.com/archivemirror/mirror/tools/internal/pipeline"
 	"github.com/archivemirror/mirror/tools/internal/report"
 	"github.com/archivemirror/mirror/tools/internal/stage"
+	"github.com/archivemirror/mirror/tools/internal/validate"
 )
 
 // ErrSetup marks errors in how the build was asked for (a missing
@@ -58,19 +60,23 @@ func Run(ctx context.Context, opts Options) (*report.Report, error) {
 		opts.Display = func(p string) string { return p }
 	}
 
-	files, err := listContent(opts.ContentDir)
-	if err != nil {
-		return r, err
-	}
 	st := stage.New(afero.NewMemMapFs(), stagedContentDir)
 	readStart := time.Now()
-	articles, err := readContent(ctx, opts, files, st)
+	articles, err := readContent(ctx, opts, st)
 	if err != nil {
 		return r, err
 	}
 	readTime := time.Since(readStart)
 
-	steps := pipeline.Pipeline{}
+	cfg, err := config.Load(opts.SiteDir)
+	if err != nil {
+		return r, fmt.Errorf("%w: %v", ErrSetup, err)
+	}
+	checker := validate.New(cfg.Validate, cfg.Taxonomies)
+	checker.CheckArchive(articles)
+	steps := pipeline.Pipeline{
+		{Name: validate.Stage, Run: checker.Check},
+	}
 	var stageMu sync.Mutex
 	var stageErr error
 	stats := steps.Run(ctx, articles, opts.Jobs, func(a *article.Article) {
@@ -113,43 +119,14 @@ func checkDirs(opts Options) error {
 	return nil
 }
 
-// listContent returns the content files, relative to dir with forward
-// slashes, in a stable order.
-func listContent(dir string) ([]string, error) {
-	var files []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if p != dir && d.Name()[0] == '.' {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		rel, err := filepath.Rel(dir, p)
-		if err != nil {
-			return err
-		}
-		files = append(files, filepath.ToSlash(rel))
-		return nil
-	})
-	sort.Strings(files)
-	return files, err
-}
-
 // readContent parses the articles and stages the other content files
-// unchanged. Articles that cannot be parsed carry an error finding.
-func readContent(ctx context.Context, opts Options, files []string, st *stage.Stage) ([]*article.Article, error) {
-	var paths, others []string
-	for _, f := range files {
-		if article.IsArticle(f) {
-			paths = append(paths, f)
-		} else {
-			others = append(others, f)
-		}
+// unchanged.
+func readContent(ctx context.Context, opts Options, st *stage.Stage) ([]*article.Article, error) {
+	dir, err := content.List(opts.ContentDir)
+	if err != nil {
+		return nil, err
 	}
-	for _, rel := range others {
+	for _, rel := range dir.Others {
 		data, err := os.ReadFile(filepath.Join(opts.ContentDir, filepath.FromSlash(rel)))
 		if err != nil {
 			return nil, err
@@ -158,21 +135,7 @@ func readContent(ctx context.Context, opts Options, files []string, st *stage.St
 			return nil, err
 		}
 	}
-	articles := make([]*article.Article, len(paths))
-	errs := make([]error, len(paths))
-	pipeline.Each(ctx, len(paths), opts.Jobs, func(i int) {
-		abs := filepath.Join(opts.ContentDir, filepath.FromSlash(paths[i]))
-		data, err := os.ReadFile(abs)
-		if err != nil {
-			errs[i] = err
-			return
-		}
-		articles[i] = article.Parse(paths[i], opts.Display(abs), data)
-	})
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	return articles, ctx.Err()
+	return dir.Read(ctx, opts.Jobs, opts.Display)
 }
 
 // collect moves the articles' findings and the stages' numbers into the

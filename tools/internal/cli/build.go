@@ -8,6 +8,8 @@ import (
 
 	"github.com/archivemirror/mirror/tools/internal/article"
 	"github.com/archivemirror/mirror/tools/internal/build"
+	"github.com/archivemirror/mirror/tools/internal/report"
+	"github.com/archivemirror/mirror/tools/internal/validate"
 )
 
 func newBuildCmd(g *globals) *cobra.Command {
@@ -32,11 +34,8 @@ is given, in which case any error fails the build with exit code 1.`,
 			opts.Display = display
 			opts.Log = cmd.ErrOrStderr()
 			r, err := build.Run(cmd.Context(), opts)
-			for _, f := range r.Findings {
-				if f.Severity >= article.Warning {
-					fmt.Fprintln(cmd.ErrOrStderr(), f)
-				}
-			}
+			report.WriteLines(cmd.ErrOrStderr(), r.Findings, article.Error)
+			report.WriteRuleSummary(cmd.ErrOrStderr(), r.Findings, article.Warning, describeRule)
 			if reportPath != "" {
 				if werr := r.WriteJSON(reportPath); werr != nil {
 					return fail(ExitSetup, fmt.Errorf("writing the report: %w", werr))
@@ -58,4 +57,13 @@ is given, in which case any error fails the build with exit code 1.`,
 	f.StringVar(&opts.BaseURL, "base-url", "", "override the site's baseURL, e.g. https://user.github.io/archive/")
 	f.IntVar(&opts.Jobs, "jobs", 0, "workers for the stages (default: one per core)")
 	return cmd
+}
+
+// describeRule says in a few words what a rule's findings mean and what the
+// build did about them.
+func describeRule(rule string) string {
+	if d := validate.Describe(rule); d != "" {
+		return d
+	}
+	return "see the report"
 }

@@ -110,6 +110,7 @@ Hugo. content/ itself is never modified by a build.`,
 	pf.StringVar(&g.dest, "dest", "", "where the site is written (default ROOT/public)")
 	root.AddCommand(
 		newBuildCmd(g),
+		newValidateCmd(g),
 		newHugoCmd(g),
 	)
 	return root

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gohugoio/hugo/parser/metadecoders"
 	"github.com/gohugoio/hugo/parser/pageparser"
@@ -85,8 +86,7 @@ var decoderNoise = regexp.MustCompile(`^"_stream\.\w+:\d+:\d+": (unmarshal faile
 func (a *Article) reportDecodeError(err error) {
 	detail, _, _ := strings.Cut(err.Error(), "\n")
 	msg := fmt.Sprintf("invalid %s front matter: %s", a.FrontMatter.Format, decoderNoise.ReplaceAllString(detail, ""))
-	start := a.FrontMatter.Start
-	startLine, _ := a.Position(start)
+	startLine, _ := a.Position(a.FrontMatter.Start)
 	rule := RuleSyntax
 	if a.FrontMatter.Format == metadecoders.YAML && strings.Contains(detail, "unknown escape character") {
 		// Real fetchers write titles such as "招聘助理教授\副教授"; the
@@ -97,7 +97,28 @@ func (a *Article) reportDecodeError(err error) {
 	if m := decoderPosition.FindStringSubmatch(err.Error()); m != nil {
 		line, _ := strconv.Atoi(m[1])
 		col, _ := strconv.Atoi(m[2])
-		f.Line, f.Col = startLine+line-1, col
+		raw := a.Source[a.FrontMatter.Start:a.FrontMatter.End]
+		f.Line, f.Col = a.Position(a.FrontMatter.Start + offsetInText(raw, line, col))
 	}
 	a.Findings = append(a.Findings, f)
+}
+
+// offsetInText turns a decoder's 1-based line and character column into a
+// byte offset of text, counting line breaks as YAML does (LF, CR LF or a lone
+// CR), and staying inside text whatever the numbers.
+func offsetInText(text []byte, line, col int) int {
+	off := 0
+	for l := 1; l < line && off < len(text); off++ {
+		switch {
+		case text[off] == '\n':
+			l++
+		case text[off] == '\r' && (off+1 == len(text) || text[off+1] != '\n'):
+			l++
+		}
+	}
+	for c := 1; c < col && off < len(text) && text[off] != '\n' && text[off] != '\r'; c++ {
+		_, size := utf8.DecodeRune(text[off:])
+		off += size
+	}
+	return off
 }

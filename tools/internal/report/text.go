@@ -48,7 +48,11 @@ func escapeProperty(s string) string {
 // Counts is how many findings of each severity, and how many --fix can
 // repair, in how many files.
 type Counts struct {
-	Files, Errors, Warnings, Infos, Fixable int
+	Files    int `json:"files"`
+	Errors   int `json:"errors"`
+	Warnings int `json:"warnings"`
+	Infos    int `json:"info"`
+	Fixable  int `json:"fixable"`
 }
 
 // Count tallies findings.

@@ -48,6 +48,10 @@ func New(cfg Config, taxonomies []string) *Checker {
 // and fixes the warnings in the article's in-memory front matter and body,
 // which is what gets staged. The file's bytes are never changed.
 func (c *Checker) Check(_ context.Context, a *article.Article) error {
+	for i, f := range a.Findings {
+		// The reader's findings: it does not know what --fix can do.
+		a.Findings[i].Fixable = fixable(f.Rule)
+	}
 	checkFile(a)
 	if a.FrontMatter.Values == nil {
 		return nil

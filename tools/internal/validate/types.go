@@ -34,7 +34,7 @@ var schema = map[string]kind{
 	"date": kindDate, "lastmod": kindDate, "publishdate": kindDate, "pubdate": kindDate,
 	"published": kindAny, "expirydate": kindDate, "unpublishdate": kindDate, "modified": kindDate,
 	"draft": kindAny, "headless": kindBool, "iscjklanguage": kindBool,
-	"weight": kindInt,
+	"weight":  kindInt,
 	"aliases": kindStringList, "keywords": kindStringList, "outputs": kindStringList,
 	"images": kindAny, "videos": kindAny, "audio": kindAny, "series": kindAny,
 	"params": kindMap, "build": kindMap, "sitemap": kindMap,

@@ -3,6 +3,7 @@ package validate
 import (
 	"bytes"
 	"fmt"
+	"reflect"
 	"regexp"
 	"sort"
 	"strconv"
@@ -22,11 +23,14 @@ type Change struct {
 	Note   string `json:"note,omitempty"`
 }
 
-// edit replaces src[start:end] with text.
+// edit replaces src[start:end] with text. For a front matter value, key and
+// want say what the key must read as after the edit.
 type edit struct {
 	start, end int
 	text       string
 	rule       string
+	key        string
+	want       any
 }
 
 // Fix repairs what can be repaired safely in a content file and returns the
@@ -40,7 +44,10 @@ func Fix(src []byte) ([]byte, []Change) {
 		changes = append(changes, Change{Rule: RuleBOM, Line: 1, Note: "removed the byte order mark"})
 	}
 	if n := bytes.Count(src, []byte("\r\n")); n > 0 {
-		src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
+		// Repeat: a CR before a CR LF ("\r\r\n") forms a new CR LF.
+		for bytes.Contains(src, []byte("\r\n")) {
+			src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
+		}
 		changes = append(changes, Change{Rule: RuleCRLF, Note: fmt.Sprintf("%d CR LF line ends changed to LF", n)})
 	}
 	src, escapes := fixYAMLEscapes(src)
@@ -55,8 +62,34 @@ func Fix(src []byte) ([]byte, []Change) {
 		edits = append(edits, e)
 	}
 	edits = append(edits, taxonomyEdits(fm)...)
-	fixed, more := applyEdits(src, edits)
+	fixed, more := applyEdits(src, verified(src, a.FrontMatter.Values, edits))
 	return fixed, append(changes, more...)
+}
+
+// verified keeps the edits that, applied alone, make Hugo read exactly the
+// intended value for their key and the same values for every other key. It
+// guards against a position found wrongly in unusual YAML: such an edit is
+// dropped, never applied.
+func verified(src []byte, before map[string]any, edits []edit) []edit {
+	var ok []edit
+	for _, e := range edits {
+		out, _ := applyEdits(src, []edit{e})
+		after := article.Parse("", "", out).FrontMatter.Values
+		if after == nil || len(after) != len(before) || !reflect.DeepEqual(after[e.key], e.want) {
+			continue
+		}
+		same := true
+		for k, v := range before {
+			if k != e.key && !reflect.DeepEqual(after[k], v) {
+				same = false
+				break
+			}
+		}
+		if same {
+			ok = append(ok, e)
+		}
+	}
+	return ok
 }
 
 func draftEdit(fm *frontMatter) (edit, bool) {
@@ -72,7 +105,7 @@ func draftEdit(fm *frontMatter) (edit, bool) {
 	if !ok || !located {
 		return edit{}, false
 	}
-	return edit{f.ValueStart, f.ValueEnd, strconv.FormatBool(b), RuleDraftType}, true
+	return edit{f.ValueStart, f.ValueEnd, strconv.FormatBool(b), RuleDraftType, fm.keys["draft"], b}, true
 }
 
 // taxonomyEdits turns taxonomies written as a string into one-item lists.
@@ -88,11 +121,11 @@ func taxonomyEdits(fm *frontMatter) []edit {
 		if !isString || !located {
 			continue
 		}
-		list := "[]"
+		list, want := "[]", []any{}
 		if s != "" {
-			list = jsonList(s)
+			list, want = jsonList(s), []any{s}
 		}
-		edits = append(edits, edit{f.ValueStart, f.ValueEnd, list, RuleListString})
+		edits = append(edits, edit{f.ValueStart, f.ValueEnd, list, RuleListString, fm.keys[lower], want})
 	}
 	return edits
 }
@@ -162,7 +195,7 @@ func fixYAMLEscapes(src []byte) ([]byte, []Change) {
 		if slash < 0 || bytes.IndexByte(src[slash:at], '\n') >= 0 {
 			return src, changes
 		}
-		fixed, c := applyEdits(src, []edit{{slash, slash, `\`, article.RuleYAMLEscape}})
+		fixed, c := applyEdits(src, []edit{{start: slash, end: slash, text: `\`, rule: article.RuleYAMLEscape}})
 		src = fixed
 		changes = append(changes, c...)
 	}

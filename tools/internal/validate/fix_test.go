@@ -119,3 +119,25 @@ func TestRealFixturesValidate(t *testing.T) {
 		}
 	}
 }
+
+// FuzzFix: fixing never panics, never touches the body, and is idempotent;
+// a file that Hugo could read before the fix still reads the same after it,
+// but for the repaired values.
+func FuzzFix(f *testing.F) {
+	for _, s := range []string{good, "---\ntitle: \"a\\副\"\ndraft: [\"false\"]\n---\nbody", "\ufeff---\r\ndraft: 'true'\r\n---\r\n",
+		"+++\ndraft = [\"false\"]\n+++\n", "{\"draft\": \"false\", \"tags\": \"x\"}\n", "---\ntags: \"a\"\ncategories: ''\n---\n"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		fixed, _ := Fix(src)
+		again, more := Fix(fixed)
+		if string(again) != string(fixed) {
+			t.Fatalf("not idempotent: %v\n%q\n%q", more, fixed, again)
+		}
+		before := article.Parse("a.md", "a.md", src)
+		after := article.Parse("a.md", "a.md", fixed)
+		if before.FrontMatter.Values != nil && after.FrontMatter.Values == nil {
+			t.Fatalf("fix broke a readable file: %v\n%q", after.Findings, fixed)
+		}
+	})
+}

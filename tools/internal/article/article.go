@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gohugoio/hugo/parser/metadecoders"
+	"golang.org/x/net/html"
 )
 
 // BodyFormat is the markup of an article body, which decides the file
@@ -31,6 +32,9 @@ type Article struct {
 	FrontMatter FrontMatter
 	Body        []byte
 	BodyFormat  BodyFormat
+	// Doc is the parsed body while the rewriting stages run; nil before
+	// and after, so memory never holds every article's tree.
+	Doc *html.Node
 
 	// Params are values stages add to the staged front matter (account,
 	// source URL, summary...); they win over FrontMatter.Values.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -14,30 +15,45 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/archivemirror/mirror/tools/internal/article"
+	"github.com/archivemirror/mirror/tools/internal/body"
 	"github.com/archivemirror/mirror/tools/internal/config"
 	"github.com/archivemirror/mirror/tools/internal/content"
 	"github.com/archivemirror/mirror/tools/internal/hugo"
+	"github.com/archivemirror/mirror/tools/internal/images"
 	"github.com/archivemirror/mirror/tools/internal/pipeline"
 	"github.com/archivemirror/mirror/tools/internal/report"
 	"github.com/archivemirror/mirror/tools/internal/stage"
+	"github.com/archivemirror/mirror/tools/internal/store"
 	"github.com/archivemirror/mirror/tools/internal/validate"
 )
 
 // ErrSetup marks errors in how the build was asked for (a missing
-// directory), as opposed to problems found in the content.
+// directory, a bad setting), as opposed to problems found in the content.
 var ErrSetup = errors.New("setup")
 
 // ErrStrict is returned when --strict is set and some article had an error.
-var ErrStrict = errors.New("strict mode: errors in content")
+var ErrStrict = errors.New("strict mode")
 
 // Options say what to build.
 type Options struct {
+	Root       string // the mirror repository; the image store is under it
 	ContentDir string // the archive, read only
 	SiteDir    string // the Hugo project
 	Dest       string // where the site is published
 	BaseURL    string // overrides the site's baseURL when set
-	Strict     bool   // any error finding fails the build
+	Strict     bool   // any error, or any image not localized, fails the build
 	Jobs       int    // workers for the stages; 0 means one per core
+
+	// Offline uses the image store only; RetryFailed fetches images that
+	// failed for good before; Remap sends a host's requests elsewhere.
+	Offline     bool
+	RetryFailed bool
+	Remap       map[string]*url.URL
+	// ImageProgress, when set, is told how the image stage is going.
+	ImageProgress func(images.Stats)
+	// StoreWaiting is called when another run holds the image store.
+	StoreWaiting func()
+
 	// Display turns an absolute path into the name messages use.
 	Display func(path string) string
 	// Log receives Hugo's own warnings.
@@ -48,66 +64,57 @@ type Options struct {
 // in memory; the path must not exist on disk, or Hugo would see both.
 const stagedContentDir = "/mirror-staged/content"
 
+// mediaDir is where stored images are published in the site.
+const mediaDir = "media"
+
+// run is one build in progress.
+type run struct {
+	opts     Options
+	cfg      config.Config
+	report   *report.Report
+	articles []*article.Article
+	stage    *stage.Stage
+	store    *store.Store
+	rewriter *images.Rewriter
+}
+
 // Run builds the site and returns the report, which is filled in as far as
 // the build got even when it returns an error.
 func Run(ctx context.Context, opts Options) (*report.Report, error) {
-	r := &report.Report{Started: time.Now(), Findings: []article.Finding{}}
-	defer func() { r.Duration = time.Since(r.Started); r.Sort() }()
-	if err := checkDirs(opts); err != nil {
-		return r, err
-	}
+	r := newRun(opts)
+	return r.report, r.phases(ctx, r.setup, r.read, r.check, r.localize, r.rewrite, r.gate, r.render)
+}
+
+// Localize runs only what the image stage needs: it reads and validates the
+// articles and fills the image store with their images.
+func Localize(ctx context.Context, opts Options) (*report.Report, error) {
+	r := newRun(opts)
+	return r.report, r.phases(ctx, r.setup, r.read, r.check, r.localize, r.collect)
+}
+
+func newRun(opts Options) *run {
 	if opts.Display == nil {
 		opts.Display = func(p string) string { return p }
 	}
-
-	st := stage.New(afero.NewMemMapFs(), stagedContentDir)
-	readStart := time.Now()
-	articles, err := readContent(ctx, opts, st)
-	if err != nil {
-		return r, err
-	}
-	readTime := time.Since(readStart)
-
-	cfg, err := config.Load(opts.SiteDir)
-	if err != nil {
-		return r, fmt.Errorf("%w: %v", ErrSetup, err)
-	}
-	checker := validate.New(cfg.Validate, cfg.Taxonomies)
-	checker.CheckArchive(articles)
-	steps := pipeline.Pipeline{
-		{Name: validate.Stage, Run: checker.Check},
-	}
-	var stageMu sync.Mutex
-	var stageErr error
-	stats := steps.Run(ctx, articles, opts.Jobs, func(a *article.Article) {
-		if a.HasErrors() {
-			return
-		}
-		if _, err := st.Write(a); err != nil {
-			stageMu.Lock()
-			stageErr = errors.Join(stageErr, err)
-			stageMu.Unlock()
-		}
-	})
-	if stageErr != nil {
-		return r, stageErr
-	}
-	collect(r, articles, readTime, stats)
-	if err := ctx.Err(); err != nil {
-		return r, err
-	}
-	if opts.Strict && r.Excluded > 0 {
-		return r, fmt.Errorf("%w: %d articles excluded", ErrStrict, r.Excluded)
-	}
-
-	res, err := render(ctx, opts, st)
-	r.Pages = res.Pages
-	r.AddStage(report.Stage{Name: "hugo", Articles: r.Staged, Duration: res.Duration})
-	return r, err
+	return &run{opts: opts, report: &report.Report{Started: time.Now(), Findings: []article.Finding{}}}
 }
 
-func checkDirs(opts Options) error {
-	for _, dir := range []string{opts.ContentDir, opts.SiteDir} {
+// phases runs the build's phases in order, stopping at the first error.
+func (r *run) phases(ctx context.Context, phases ...func(context.Context) error) error {
+	defer r.report.Finish()
+	for _, phase := range phases {
+		if err := phase(ctx); err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *run) setup(context.Context) error {
+	for _, dir := range []string{r.opts.ContentDir, r.opts.SiteDir} {
 		info, err := os.Stat(dir)
 		if err != nil {
 			return fmt.Errorf("%w: %s: no such directory", ErrSetup, dir)
@@ -116,73 +123,221 @@ func checkDirs(opts Options) error {
 			return fmt.Errorf("%w: %s: not a directory", ErrSetup, dir)
 		}
 	}
+	cfg, err := config.Load(r.opts.SiteDir)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrSetup, err)
+	}
+	if r.opts.BaseURL != "" {
+		cfg.BaseURL = r.opts.BaseURL
+	}
+	r.cfg = cfg
+	r.stage = stage.New(afero.NewMemMapFs(), stagedContentDir)
 	return nil
 }
 
-// readContent parses the articles and stages the other content files
-// unchanged.
-func readContent(ctx context.Context, opts Options, st *stage.Stage) ([]*article.Article, error) {
-	dir, err := content.List(opts.ContentDir)
+// read parses the articles and stages the other content files unchanged.
+func (r *run) read(ctx context.Context) error {
+	start := time.Now()
+	dir, err := content.List(r.opts.ContentDir)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, rel := range dir.Others {
-		data, err := os.ReadFile(filepath.Join(opts.ContentDir, filepath.FromSlash(rel)))
+		data, err := os.ReadFile(filepath.Join(r.opts.ContentDir, filepath.FromSlash(rel)))
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if err := st.Copy(rel, data); err != nil {
-			return nil, err
+		if err := r.stage.Copy(rel, data); err != nil {
+			return err
 		}
 	}
-	return dir.Read(ctx, opts.Jobs, opts.Display)
+	if r.articles, err = dir.Read(ctx, r.opts.Jobs, r.opts.Display); err != nil {
+		return err
+	}
+	r.report.Articles = len(r.articles)
+	r.report.AddStage(report.Stage{Name: "read", Articles: len(r.articles), Duration: time.Since(start)})
+	return nil
 }
 
-// collect moves the articles' findings and the stages' numbers into the
-// report.
-func collect(r *report.Report, articles []*article.Article, readTime time.Duration, stats []pipeline.StepStats) {
-	r.Articles = len(articles)
-	for _, a := range articles {
-		if a == nil {
-			continue
-		}
-		r.AddFindings(a.Findings)
-		if a.HasErrors() {
-			r.Excluded++
-		} else {
-			r.Staged++
-		}
-	}
-	r.AddStage(report.Stage{Name: "read", Articles: len(articles), Duration: readTime})
-	for _, s := range stats {
-		r.AddStage(report.Stage{Name: s.Name, Articles: s.Articles, Failures: s.Failures, Duration: s.Busy})
-	}
+// check validates every article: errors exclude it from what follows.
+func (r *run) check(ctx context.Context) error {
+	checker := validate.New(r.cfg.Validate, r.cfg.Taxonomies)
+	checker.CheckArchive(r.articles)
+	stats := pipeline.Pipeline{{Name: validate.Stage, Run: checker.Check}}.Run(ctx, r.articles, r.opts.Jobs, nil)
+	r.addStages(stats)
+	return nil
 }
 
-// render builds the site into a fresh directory beside Dest and swaps it in,
-// so a failed build leaves the previous site as it was.
-func render(ctx context.Context, opts Options, st *stage.Stage) (hugo.Result, error) {
-	parent := filepath.Dir(opts.Dest)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return hugo.Result{}, err
-	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(opts.Dest)+".building-")
+// localize fetches every image the articles show into the store, on more
+// connections than there are cores, before any article is rewritten.
+func (r *run) localize(ctx context.Context) error {
+	start, cpu := time.Now(), cpuTime()
+	refs := r.scanImages(ctx)
+	st, err := store.Open(afero.NewOsFs(), filepath.Join(r.opts.Root, r.cfg.Images.Store))
 	if err != nil {
-		return hugo.Result{}, err
+		return err
+	}
+	if err := st.Lock(ctx, r.opts.StoreWaiting); err != nil {
+		return err
+	}
+	defer st.Unlock()
+	if err := st.Clean(); err != nil {
+		return err
+	}
+	l := images.NewLocalizer(r.cfg.Images, st, r.opts.Remap)
+	l.Offline, l.RetryFailed, l.Progress = r.opts.Offline, r.opts.RetryFailed, r.opts.ImageProgress
+	stats, err := l.Localize(ctx, refs)
+	r.report.Images = &stats
+	for _, ref := range refs {
+		if e, ok := st.Manifest().Get(ref.Key); ok && e.Status == store.Failed {
+			r.report.ImageFailures = append(r.report.ImageFailures, report.ImageFailure{URL: e.URL, Error: e.Error, Permanent: e.Permanent})
+		}
+	}
+	r.report.AddStage(report.Stage{Name: "localize", Articles: len(r.articles), Duration: time.Since(start), CPU: cpuTime() - cpu})
+	r.store = st
+	r.rewriter = images.NewRewriter(r.cfg.Images, st.Manifest(), config.BasePath(r.cfg.BaseURL)+mediaDir+"/")
+	return err
+}
+
+// scanImages lists the distinct images of the articles still in the build.
+func (r *run) scanImages(ctx context.Context) []images.Ref {
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	var refs []images.Ref
+	pipeline.Each(ctx, len(r.articles), r.opts.Jobs, func(i int) {
+		a := r.articles[i]
+		if a.HasErrors() {
+			return
+		}
+		found := images.Scan(a.Body)
+		mu.Lock()
+		defer mu.Unlock()
+		for _, ref := range found {
+			if !seen[ref.Key] {
+				seen[ref.Key] = true
+				refs = append(refs, ref)
+			}
+		}
+	})
+	return refs
+}
+
+// rewrite runs the document stages over each article and stages it.
+func (r *run) rewrite(ctx context.Context) error {
+	steps := pipeline.Pipeline{
+		{Name: "parse", Run: body.ParseStep},
+		{Name: images.Stage, Run: r.rewriter.Rewrite},
+		{Name: "render", Run: body.RenderStep},
+	}
+	var mu sync.Mutex
+	var stageErr error
+	stats := steps.Run(ctx, r.articles, r.opts.Jobs, func(a *article.Article) {
+		if a.HasErrors() {
+			return
+		}
+		if _, err := r.stage.Write(a); err != nil {
+			mu.Lock()
+			stageErr = errors.Join(stageErr, err)
+			mu.Unlock()
+		}
+	})
+	r.addStages(stats)
+	if err := r.collect(ctx); err != nil {
+		return err
+	}
+	return stageErr
+}
+
+// collect moves the articles' findings into the report.
+func (r *run) collect(context.Context) error {
+	for _, a := range r.articles {
+		r.report.AddFindings(a.Findings)
+		if a.HasErrors() {
+			r.report.Excluded++
+		} else {
+			r.report.Staged++
+		}
+	}
+	return nil
+}
+
+// gate stops a --strict build on any error or image left remote.
+func (r *run) gate(context.Context) error {
+	if !r.opts.Strict {
+		return nil
+	}
+	remote := 0
+	for _, f := range r.report.Findings {
+		if f.Stage == images.Stage && f.Severity >= article.Warning {
+			remote++
+		}
+	}
+	if r.report.Excluded > 0 || remote > 0 {
+		return fmt.Errorf("%w: %d articles excluded, %d images not localized", ErrStrict, r.report.Excluded, remote)
+	}
+	return nil
+}
+
+func (r *run) addStages(stats []pipeline.StepStats) {
+	for _, s := range stats {
+		r.report.AddStage(report.Stage{Name: s.Name, Articles: s.Articles, Failures: s.Failures, Duration: s.Busy})
+	}
+}
+
+// render builds the site into a fresh directory beside Dest, publishes the
+// images the articles use into it, and swaps it in, so a failed build
+// leaves the previous site as it was.
+func (r *run) render(ctx context.Context) error {
+	parent := filepath.Dir(r.opts.Dest)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(r.opts.Dest)+".building-")
+	if err != nil {
+		return err
 	}
 	defer os.RemoveAll(tmp)
 	res, err := hugo.Build(ctx, hugo.Options{
-		SiteDir:    opts.SiteDir,
-		Staged:     st.Fs(),
-		ContentDir: st.Dir(),
+		SiteDir:    r.opts.SiteDir,
+		Staged:     r.stage.Fs(),
+		ContentDir: r.stage.Dir(),
 		Dest:       tmp,
-		BaseURL:    opts.BaseURL,
-		Log:        opts.Log,
+		BaseURL:    r.opts.BaseURL,
+		Log:        r.opts.Log,
 	})
+	r.report.Pages = res.Pages
+	r.report.AddStage(report.Stage{Name: "hugo", Articles: r.report.Staged, Duration: res.Duration})
 	if err != nil {
-		return res, err
+		return err
 	}
-	return res, swapDir(tmp, opts.Dest)
+	if err := publishMedia(r.store, r.rewriter.Used(), filepath.Join(tmp, mediaDir)); err != nil {
+		return err
+	}
+	return swapDir(tmp, r.opts.Dest)
+}
+
+// publishMedia puts the store files in use into the site: hard links when
+// the store and the site share a file system (instant, no space), copies
+// otherwise.
+func publishMedia(st *store.Store, files []string, dir string) error {
+	for _, f := range files {
+		dst := filepath.Join(dir, filepath.FromSlash(f))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		src := filepath.FromSlash(st.Path(f))
+		if err := os.Link(src, dst); err == nil {
+			continue
+		}
+		data, err := os.ReadFile(src)
+		if err != nil {
+			return fmt.Errorf("publishing %s: %w", f, err)
+		}
+		if err := os.WriteFile(dst, data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // swapDir replaces dest with fresh, moving the old one aside first so that

@@ -16,6 +16,7 @@ func newBuildCmd(g *globals) *cobra.Command {
 	var (
 		opts       build.Options
 		reportPath string
+		imgFlags   imageFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "build",
@@ -25,12 +26,19 @@ result in memory and renders it with the embedded Hugo into the destination
 (public/ by default). The previous site is replaced only when the new one is
 complete.
 
+Images are fetched into the image store (ROOT/media by default) unless
+--offline; an image that cannot be localized stays remote and is reported.
+
 An article with an error is reported (file:line:col: severity rule: message)
 and left out; the others are built and the exit code is 0, unless --strict
-is given, in which case any error fails the build with exit code 1.`,
+is given, in which case any error, or any image left remote, fails the build
+with exit code 1.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts.ContentDir, opts.SiteDir, opts.Dest = g.contentDir(), g.siteDir(), g.destDir()
+			opts.Root, opts.ContentDir, opts.SiteDir, opts.Dest = g.abs(g.root), g.contentDir(), g.siteDir(), g.destDir()
+			if err := imgFlags.apply(&opts, cmd.ErrOrStderr()); err != nil {
+				return fail(ExitSetup, err)
+			}
 			opts.Display = display
 			opts.Log = cmd.ErrOrStderr()
 			r, err := build.Run(cmd.Context(), opts)
@@ -56,6 +64,7 @@ is given, in which case any error fails the build with exit code 1.`,
 	f.BoolVar(&opts.Strict, "strict", false, "fail (exit 1) when any article has an error")
 	f.StringVar(&opts.BaseURL, "base-url", "", "override the site's baseURL, e.g. https://user.github.io/archive/")
 	f.IntVar(&opts.Jobs, "jobs", 0, "workers for the stages (default: one per core)")
+	imgFlags.register(f)
 	return cmd
 }
 

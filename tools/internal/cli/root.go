@@ -111,6 +111,8 @@ Hugo. content/ itself is never modified by a build.`,
 	root.AddCommand(
 		newBuildCmd(g),
 		newValidateCmd(g),
+		newLocalizeCmd(g),
+		newOriginCmd(g),
 		newHugoCmd(g),
 	)
 	return root

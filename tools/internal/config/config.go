@@ -3,6 +3,7 @@ package config
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/gohugoio/hugo/parser/metadecoders"
 	"github.com/spf13/afero"
 
+	"github.com/archivemirror/mirror/tools/internal/images"
 	"github.com/archivemirror/mirror/tools/internal/validate"
 )
 
@@ -21,14 +23,20 @@ type Config struct {
 	// front matter keys.
 	Taxonomies []string `json:"-"`
 
+	// BaseURL is the site's baseURL, which local image URLs must follow.
+	BaseURL string `json:"-"`
+
 	Validate validate.Config `json:"validate"`
+	Images   images.Config   `json:"images"`
 }
 
 // Default returns the settings of a site that configures nothing.
 func Default() Config {
 	return Config{
 		Taxonomies: []string{"categories", "tags"},
+		BaseURL:    "/",
 		Validate:   validate.NewDefaultConfig(),
+		Images:     images.NewDefaultConfig(),
 	}
 }
 
@@ -69,6 +77,9 @@ func (c *Config) apply(site map[string]any) error {
 			}
 		}
 	}
+	if b, ok := lookup(site, "baseURL").(string); ok && b != "" {
+		c.BaseURL = b
+	}
 	if b, ok := lookup(site, "buildFuture").(bool); ok && b {
 		c.Validate.AllowFuture = true
 	}
@@ -90,6 +101,9 @@ func (c *Config) check() error {
 	if err := c.Validate.Validate(); err != nil {
 		return fmt.Errorf("%s: [params.mirror.validate]: %w", c.File, err)
 	}
+	if err := c.Images.Validate(); err != nil {
+		return fmt.Errorf("%s: [params.mirror.images]: %w", c.File, err)
+	}
 	return nil
 }
 
@@ -110,4 +124,14 @@ func lookup(m map[string]any, keys ...string) any {
 		}
 	}
 	return v
+}
+
+// BasePath is the path part of the site's baseURL, always ending in "/":
+// "/" for a site at the root, "/archive/" for a GitHub Pages project site.
+func BasePath(baseURL string) string {
+	u, err := url.Parse(baseURL)
+	if err != nil || u.Path == "" {
+		return "/"
+	}
+	return strings.TrimSuffix(u.Path, "/") + "/"
 }

@@ -1,11 +1,11 @@
 package links
 
 import (
-	"html"
 	"net/url"
-	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/archivemirror/mirror/tools/internal/htmlurl"
 )
 
 // wechatHost says whether host serves WeChat articles (mp.weixin.qq.com and
@@ -25,35 +25,6 @@ var trackingParams = map[string]bool{
 	"mpshare": true, "poc_token": true, "rd2werd": true, "sharer_username": true,
 }
 
-// badEscape matches a % that does not start a percent-escape.
-var badEscape = regexp.MustCompile(`%([^0-9A-Fa-f]|[0-9A-Fa-f][^0-9A-Fa-f]|[0-9A-Fa-f]?$)`)
-
-// Parse reads a URL as found in article HTML: &amp;-escaped or not,
-// protocol-relative, with stray percent signs. Only http(s) URLs with a host
-// are returned.
-func Parse(raw string) (*url.URL, bool) {
-	s := strings.TrimSpace(html.UnescapeString(raw))
-	if strings.HasPrefix(s, "//") {
-		s = "https:" + s
-	}
-	u, err := url.Parse(s)
-	if err != nil {
-		u, err = url.Parse(badEscape.ReplaceAllStringFunc(s, func(m string) string { return "%25" + m[1:] }))
-	}
-	if err != nil || u.Host == "" {
-		return nil, false
-	}
-	u.Scheme = strings.ToLower(u.Scheme)
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, false
-	}
-	u.Host = strings.TrimSuffix(strings.ToLower(u.Host), ".")
-	if p := u.Port(); (p == "80" && u.Scheme == "http") || (p == "443" && u.Scheme == "https") {
-		u.Host = u.Hostname()
-	}
-	return u, true
-}
-
 // Key returns the canonical key of an article URL: the same for every form
 // of the URL of one article, different for different articles.
 //
@@ -65,7 +36,7 @@ func Parse(raw string) (*url.URL, bool) {
 //
 // ok is false for what is not an http(s) URL (mailto:, #anchors, relative).
 func Key(raw string) (key string, ok bool) {
-	u, ok := Parse(raw)
+	u, ok := htmlurl.Parse(raw)
 	if !ok {
 		return "", false
 	}

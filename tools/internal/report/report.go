@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/archivemirror/mirror/tools/internal/article"
+	"github.com/archivemirror/mirror/tools/internal/images"
 	"github.com/archivemirror/mirror/tools/internal/safefile"
 )
 
@@ -27,7 +28,17 @@ type Report struct {
 	Pages int `json:"pages"`
 
 	Stages   []Stage           `json:"stages"`
+	Images   *images.Stats     `json:"images,omitempty"`
+	// ImageFailures are the images that could not be localized, and why.
+	ImageFailures []ImageFailure `json:"image_failures,omitempty"`
 	Findings []article.Finding `json:"findings"`
+}
+
+// ImageFailure is an image left remote.
+type ImageFailure struct {
+	URL       string `json:"url"`
+	Error     string `json:"error"`
+	Permanent bool   `json:"permanent,omitempty"`
 }
 
 // Stage is one stage's line in the report.
@@ -39,22 +50,32 @@ type Stage struct {
 	Failures int `json:"failures"`
 	// Findings counts findings by severity ("error", "warning", "info").
 	Findings map[string]int `json:"findings"`
-	// Duration is the time spent in the stage, summed over workers.
+	// Duration is the time spent in the stage: wall time for stages that
+	// run alone, summed over workers for per-article steps.
 	Duration time.Duration `json:"duration_ns"`
+	// CPU is the CPU time the process used during a stage that runs alone.
+	CPU time.Duration `json:"cpu_ns,omitempty"`
 }
 
-// AddStage appends a stage line, counting its findings from the report's
-// findings that carry its name.
+// AddStage appends a stage line.
 func (r *Report) AddStage(s Stage) {
-	if s.Findings == nil {
-		s.Findings = map[string]int{}
+	r.Stages = append(r.Stages, s)
+}
+
+// Finish stamps the duration, sorts the findings and counts them per stage.
+func (r *Report) Finish() {
+	r.Duration = time.Since(r.Started)
+	r.Sort()
+	for i := range r.Stages {
+		r.Stages[i].Findings = map[string]int{}
 	}
 	for _, f := range r.Findings {
-		if f.Stage == s.Name {
-			s.Findings[f.Severity.String()]++
+		for i := range r.Stages {
+			if r.Stages[i].Name == f.Stage {
+				r.Stages[i].Findings[f.Severity.String()]++
+			}
 		}
 	}
-	r.Stages = append(r.Stages, s)
 }
 
 // AddFindings records an article's findings.
@@ -102,6 +123,9 @@ func (r *Report) WriteJSON(path string) error {
 func (r *Report) WriteSummary(w io.Writer) {
 	fmt.Fprintf(w, "%d articles read, %d staged, %d excluded; %d pages built in %s\n",
 		r.Articles, r.Staged, r.Excluded, r.Pages, r.Duration.Round(time.Millisecond))
+	if r.Images != nil {
+		fmt.Fprintf(w, "  %s\n", r.Images)
+	}
 	for _, s := range r.Stages {
 		fmt.Fprintf(w, "  %-10s %6d articles %4d failures %4d errors %4d warnings %8s\n",
 			s.Name, s.Articles, s.Failures, s.Findings["error"], s.Findings["warning"], s.Duration.Round(time.Millisecond))

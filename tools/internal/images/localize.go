@@ -1,0 +1,280 @@
+package images
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/archivemirror/mirror/tools/internal/images/fetch"
+	"github.com/archivemirror/mirror/tools/internal/images/resize"
+	"github.com/archivemirror/mirror/tools/internal/pipeline"
+	"github.com/archivemirror/mirror/tools/internal/store"
+)
+
+// Localizer fills the store with the images articles show.
+type Localizer struct {
+	cfg    Config
+	store  *store.Store
+	client *fetch.Client
+	// Offline uses the store only: nothing is fetched.
+	Offline bool
+	// RetryFailed fetches again images that failed for good before.
+	RetryFailed bool
+	// Progress, when set, is called after each image with the totals.
+	Progress func(Stats)
+	// Now is the clock manifest entries are stamped with.
+	Now func() time.Time
+
+	placeholders *placeholderDetector
+	mu           sync.Mutex
+	stats        Stats
+}
+
+// Stats count what a run did with the images.
+type Stats struct {
+	Images     int   `json:"images"`      // distinct images seen
+	Done       int   `json:"done"`        // of those, handled so far
+	Stored     int   `json:"stored"`      // fetched and stored by this run
+	Cached     int   `json:"cached"`      // already in the store
+	Failed     int   `json:"failed"`      // could not be localized
+	NotAllowed int   `json:"not_allowed"` // on a host not on the allowlist
+	Offline    int   `json:"offline"`     // missing, and --offline
+	Resized    int   `json:"resized"`     // stored after scaling down
+	Bytes      int64 `json:"bytes"`       // bytes downloaded
+	Requests   int64 `json:"requests"`    // HTTP requests sent
+}
+
+// NewLocalizer returns a localizer for a store. remap sends requests for a
+// host to another base URL (--remap-host).
+func NewLocalizer(cfg Config, st *store.Store, remap map[string]*url.URL) *Localizer {
+	fc := cfg.fetchConfig()
+	fc.Remap = remap
+	return &Localizer{
+		cfg:          cfg,
+		store:        st,
+		client:       fetch.New(fc),
+		Now:          time.Now,
+		placeholders: newPlaceholderDetector(cfg.Placeholders),
+	}
+}
+
+// Localize makes sure every image is in the store, or that the manifest
+// says why it is not. It saves the manifest every few seconds, so a run
+// killed mid-way keeps what it fetched.
+func (l *Localizer) Localize(ctx context.Context, refs []Ref) (Stats, error) {
+	l.stats = Stats{Images: len(refs)}
+	stopSaving := l.saveEvery(2 * time.Second)
+	pipeline.Each(ctx, len(refs), max(l.cfg.Jobs, 1), func(i int) {
+		outcome := l.one(ctx, refs[i])
+		l.count(outcome)
+	})
+	stopSaving()
+	l.stats.Requests = l.client.Requests.Load()
+	if err := l.store.Save(); err != nil {
+		return l.stats, err
+	}
+	return l.stats, ctx.Err()
+}
+
+type outcome struct {
+	kind    string // stored, cached, failed, not-allowed, offline
+	bytes   int64
+	resized bool
+}
+
+func (l *Localizer) count(o outcome) {
+	l.mu.Lock()
+	s := &l.stats
+	s.Done++
+	s.Bytes += o.bytes
+	switch o.kind {
+	case "stored":
+		s.Stored++
+	case "cached":
+		s.Cached++
+	case "not-allowed":
+		s.NotAllowed++
+	case "offline":
+		s.Offline++
+	default:
+		s.Failed++
+	}
+	if o.resized {
+		s.Resized++
+	}
+	s.Requests = l.client.Requests.Load()
+	snapshot := *s
+	l.mu.Unlock()
+	if l.Progress != nil {
+		l.Progress(snapshot)
+	}
+}
+
+func (l *Localizer) saveEvery(d time.Duration) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(d)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				l.store.Save() // best effort: the final save reports errors
+			}
+		}
+	})
+	return func() { close(done); wg.Wait() }
+}
+
+// one localizes one image.
+func (l *Localizer) one(ctx context.Context, ref Ref) outcome {
+	u, _ := url.Parse(ref.URL)
+	if u == nil || !l.cfg.allowed(u.Hostname()) {
+		return outcome{kind: "not-allowed"}
+	}
+	m := l.store.Manifest()
+	prev, known := m.Get(ref.Key)
+	if known && prev.Status == store.OK && l.store.Has(prev.File) {
+		return outcome{kind: "cached"}
+	}
+	if known && prev.Status == store.Failed && prev.Permanent && !l.RetryFailed {
+		return outcome{kind: "failed"}
+	}
+	if l.Offline {
+		return outcome{kind: "offline"}
+	}
+	data, err := l.client.Get(ctx, ref.URL)
+	if err != nil {
+		var fe *fetch.Error
+		permanent := errors.As(err, &fe) && fe.Permanent
+		l.fail(ref, prev, err, permanent)
+		return outcome{kind: "failed"}
+	}
+	o, err := l.keep(ref, data)
+	if err != nil {
+		l.fail(ref, prev, err, !errors.Is(err, errPlaceholder))
+		return outcome{kind: "failed", bytes: int64(len(data))}
+	}
+	o.bytes = int64(len(data))
+	return o
+}
+
+// errPlaceholder marks a "not available" picture served in place of the
+// image; it is not permanent, the next run tries again.
+var errPlaceholder = errors.New("the host served a placeholder picture instead of the image")
+
+// keep checks fetched bytes, resizes them if needed and stores them.
+func (l *Localizer) keep(ref Ref, data []byte) (outcome, error) {
+	if stale := l.placeholders.check(ref, data); stale != nil {
+		for _, key := range stale {
+			// Earlier images with these same bytes were the placeholder too.
+			if e, ok := l.store.Manifest().Get(key); ok {
+				l.fail(Ref{Key: key, URL: e.URL}, e, errPlaceholder, false)
+			}
+		}
+		return outcome{}, errPlaceholder
+	}
+	info, err := resize.Inspect(data, l.cfg.MaxPixels)
+	if err != nil {
+		return outcome{}, err
+	}
+	out, outInfo, err := resize.Process(data, info, l.cfg.resizeOptions())
+	if err != nil {
+		return outcome{}, err
+	}
+	name, err := l.store.Put(out, outInfo.Format.Ext())
+	if err != nil {
+		return outcome{}, err
+	}
+	l.store.Manifest().Set(store.Entry{
+		Key: ref.Key, URL: ref.URL, Status: store.OK,
+		File: name, Width: outInfo.Width, Height: outInfo.Height, Format: string(outInfo.Format),
+		Bytes: int64(len(out)), Fetched: l.Now().UTC(),
+	})
+	return outcome{kind: "stored", resized: !l.cfg.resizeOptions().Passes(info)}, nil
+}
+
+func (l *Localizer) fail(ref Ref, prev store.Entry, err error, permanent bool) {
+	l.store.Manifest().Set(store.Entry{
+		Key: ref.Key, URL: ref.URL, Status: store.Failed,
+		Error: err.Error(), Permanent: permanent, Attempts: prev.Attempts + 1, Fetched: l.Now().UTC(),
+	})
+}
+
+// placeholderDetector recognizes the pictures image hosts serve instead of
+// the real image: by the digests a site configures, and by the sign they
+// leave in an archive: the same small picture served for several different
+// images of a WeChat host.
+type placeholderDetector struct {
+	mu    sync.Mutex
+	known map[string]bool
+	seen  map[string][]string // digest → keys served those bytes
+}
+
+// placeholderRepeats is how many different images must come back as the
+// same small picture before it is taken for a placeholder; placeholderBytes
+// is the size above which no placeholder is suspected.
+const (
+	placeholderRepeats = 4
+	placeholderBytes   = 48 << 10
+)
+
+func newPlaceholderDetector(digests []string) *placeholderDetector {
+	d := &placeholderDetector{known: map[string]bool{}, seen: map[string][]string{}}
+	for _, h := range digests {
+		d.known[strings.ToLower(h)] = true
+	}
+	return d
+}
+
+// check says whether data is a placeholder; stale lists earlier keys that
+// received the same bytes and so were placeholders as well. It returns nil
+// when data looks like a real image.
+func (d *placeholderDetector) check(ref Ref, data []byte) (stale []string) {
+	sum := sha256.Sum256(data)
+	digest := hex.EncodeToString(sum[:])
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.known[digest] {
+		return []string{}
+	}
+	if len(data) > placeholderBytes || !isWeChatImageHost(ref.URL) {
+		return nil
+	}
+	keys := d.seen[digest]
+	for _, k := range keys {
+		if k == ref.Key {
+			return nil
+		}
+	}
+	keys = append(keys, ref.Key)
+	d.seen[digest] = keys
+	if len(keys) < placeholderRepeats {
+		return nil
+	}
+	d.known[digest] = true
+	return keys[:len(keys)-1]
+}
+
+func isWeChatImageHost(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	h := u.Hostname()
+	return strings.HasSuffix(h, "qpic.cn") || strings.HasSuffix(h, "qlogo.cn")
+}
+
+// String gives the totals in one line.
+func (s Stats) String() string {
+	return fmt.Sprintf("%d images: %d stored (%d resized), %d already stored, %d failed, %d on other hosts, %d missing offline; %d requests, %.1f MB",
+		s.Images, s.Stored, s.Resized, s.Cached, s.Failed, s.NotAllowed, s.Offline, s.Requests, float64(s.Bytes)/1e6)
+}

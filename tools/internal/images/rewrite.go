@@ -1,0 +1,187 @@
+package images
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+
+	"golang.org/x/net/html"
+
+	"github.com/archivemirror/mirror/tools/internal/article"
+	"github.com/archivemirror/mirror/tools/internal/body"
+	"github.com/archivemirror/mirror/tools/internal/store"
+)
+
+// Rule ids of the image stage's findings.
+const (
+	RuleFailed      = "img/failed"
+	RuleNotAllowed  = "img/host-not-allowed"
+	RuleOffline     = "img/offline"
+	RulePlaceholder = "img/placeholder"
+)
+
+// Stage is the name the image stage files its findings under.
+const Stage = "images"
+
+// Rewriter points article documents at stored images.
+type Rewriter struct {
+	cfg      Config
+	manifest *store.Manifest
+	// prefix is the URL path stored files are published under, e.g.
+	// "/archive/media/" for a site under /archive/.
+	prefix string
+
+	mu   sync.Mutex
+	used map[string]bool
+}
+
+// NewRewriter returns a rewriter publishing store files under prefix.
+func NewRewriter(cfg Config, m *store.Manifest, prefix string) *Rewriter {
+	return &Rewriter{cfg: cfg, manifest: m, prefix: prefix, used: map[string]bool{}}
+}
+
+// Used lists the store files the rewritten articles show, which are the
+// ones to publish.
+func (r *Rewriter) Used() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]string, 0, len(r.used))
+	for f := range r.used {
+		out = append(out, f)
+	}
+	return out
+}
+
+// Rewrite is the image stage's step: every image reference in the parsed
+// document points at its stored copy, with its real width and height, lazy
+// loading and the source URL kept in data-origin for provenance. An image
+// that could not be localized keeps its remote URL, asks the browser not to
+// send a Referer, and is reported with the reason.
+func (r *Rewriter) Rewrite(_ context.Context, a *article.Article) error {
+	reported := map[string]bool{}
+	local := func(raw string) (store.Entry, bool) {
+		key, _, ok := Key(raw)
+		if !ok {
+			return store.Entry{}, false
+		}
+		e, ok := r.manifest.Get(key)
+		if ok && e.Status == store.OK {
+			r.mu.Lock()
+			r.used[e.File] = true
+			r.mu.Unlock()
+			return e, true
+		}
+		if !reported[key] {
+			reported[key] = true
+			r.report(a, raw, e, ok)
+		}
+		return store.Entry{}, false
+	}
+	body.Walk(a.Doc, func(n *html.Node) { r.element(n, local) })
+	return nil
+}
+
+// report says why an image stays remote.
+func (r *Rewriter) report(a *article.Article, raw string, e store.Entry, known bool) {
+	_, fetchURL, _ := Key(raw)
+	u, _ := url.Parse(fetchURL)
+	switch {
+	case u == nil:
+	case !r.cfg.allowed(u.Hostname()):
+		a.Report(article.Info, RuleNotAllowed, -1, fetchURL+": host not on the image allowlist (params.mirror.images.hosts); left remote")
+	case known && e.Status == store.Failed && strings.Contains(e.Error, errPlaceholder.Error()):
+		a.Report(article.Warning, RulePlaceholder, -1, fetchURL+": "+e.Error+"; left remote")
+	case known && e.Status == store.Failed:
+		a.Report(article.Warning, RuleFailed, -1, fetchURL+": "+e.Error+"; left remote")
+	default:
+		a.Report(article.Warning, RuleOffline, -1, fetchURL+": not in the image store (built offline); left remote")
+	}
+}
+
+func (r *Rewriter) element(n *html.Node, local func(string) (store.Entry, bool)) {
+	get := func(k string) (string, bool) { return body.Attr(n, k) }
+	switch n.Data {
+	case "img":
+		r.img(n, local)
+	case "source":
+		if v, ok := get("srcset"); ok {
+			body.SetAttr(n, "srcset", r.srcset(v, local))
+		}
+	case "video":
+		r.attr(n, "poster", local)
+	case "mp-common-profile":
+		r.attr(n, "data-headimg", local)
+	case "iframe":
+		if v, ok := get("data-cover"); ok {
+			if raw, err := url.QueryUnescape(v); err == nil {
+				if e, ok := local(raw); ok {
+					body.SetAttr(n, "data-cover", r.prefix+e.File)
+				}
+			}
+		}
+	}
+	r.attr(n, "data-backsrc", local)
+	if style, ok := get("style"); ok && strings.Contains(strings.ToLower(style), "url(") {
+		body.SetAttr(n, "style", cssURL.ReplaceAllStringFunc(style, func(m string) string {
+			raw := cssURL.FindStringSubmatch(m)[1]
+			if e, ok := local(raw); ok {
+				return `url("` + r.prefix + e.File + `")`
+			}
+			return m
+		}))
+	}
+}
+
+func (r *Rewriter) attr(n *html.Node, key string, local func(string) (store.Entry, bool)) {
+	if v, ok := body.Attr(n, key); ok {
+		if e, ok := local(v); ok {
+			body.SetAttr(n, key, r.prefix+e.File)
+		}
+	}
+}
+
+func (r *Rewriter) img(n *html.Node, local func(string) (store.Entry, bool)) {
+	src := imgSource(func(k string) (string, bool) { return body.Attr(n, k) })
+	if strings.TrimSpace(src) == "" {
+		return
+	}
+	if v, ok := body.Attr(n, "srcset"); ok {
+		body.SetAttr(n, "srcset", r.srcset(v, local))
+	}
+	body.DelAttr(n, lazyAttrs...)
+	body.DelAttr(n, "data-srcset")
+	_, fetchURL, isURL := Key(src)
+	e, ok := local(src)
+	if !ok {
+		if isURL {
+			body.SetAttr(n, "src", fetchURL)
+			body.SetAttr(n, "referrerpolicy", "no-referrer")
+		}
+		body.SetAttr(n, "loading", "lazy")
+		return
+	}
+	body.SetAttr(n, "src", r.prefix+e.File)
+	body.SetAttr(n, "width", strconv.Itoa(e.Width))
+	body.SetAttr(n, "height", strconv.Itoa(e.Height))
+	body.SetAttr(n, "loading", "lazy")
+	body.SetAttr(n, "decoding", "async")
+	body.SetAttr(n, "data-origin", fetchURL)
+}
+
+// srcset localizes each candidate of a srcset that is in the store.
+func (r *Rewriter) srcset(v string, local func(string) (store.Entry, bool)) string {
+	cands := strings.Split(v, ",")
+	for i, c := range cands {
+		f := strings.Fields(c)
+		if len(f) == 0 {
+			continue
+		}
+		if e, ok := local(f[0]); ok {
+			f[0] = r.prefix + e.File
+			cands[i] = strings.Join(f, " ")
+		}
+	}
+	return strings.Join(cands, ", ")
+}

@@ -1,0 +1,157 @@
+package store
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/spf13/afero"
+
+	"github.com/archivemirror/mirror/tools/internal/safefile"
+)
+
+// Status is what became of a source URL.
+type Status string
+
+const (
+	OK     Status = "ok"
+	Failed Status = "failed"
+)
+
+// Entry is what the manifest knows about one source image.
+type Entry struct {
+	// Key identifies the image whatever noise its URL carried.
+	Key string `json:"key"`
+	// URL is the URL it was (last) fetched from.
+	URL    string `json:"url"`
+	Status Status `json:"status"`
+
+	File   string `json:"file,omitempty"`
+	Width  int    `json:"width,omitempty"`
+	Height int    `json:"height,omitempty"`
+	Format string `json:"format,omitempty"`
+	Bytes  int64  `json:"bytes,omitempty"`
+	// Variants are narrower copies for srcset, by width.
+	Variants map[int]string `json:"variants,omitempty"`
+
+	Fetched time.Time `json:"fetched"`
+	// Error says why a failed image failed; Permanent failures (404, not an
+	// image, too large) are not retried unless asked.
+	Error     string `json:"error,omitempty"`
+	Permanent bool   `json:"permanent,omitempty"`
+	Attempts  int    `json:"attempts,omitempty"`
+}
+
+// Manifest maps image keys to entries. It is safe for concurrent use.
+type Manifest struct {
+	mu      sync.RWMutex
+	entries map[string]Entry
+	dirty   bool
+}
+
+// NewManifest returns an empty manifest.
+func NewManifest() *Manifest { return &Manifest{entries: map[string]Entry{}} }
+
+// LoadManifest reads a manifest file; a missing file is an empty manifest.
+// The format is JSON Lines sorted by key, so diffs and merges of a
+// committed store stay small.
+func LoadManifest(fsys afero.Fs, name string) (*Manifest, error) {
+	m := NewManifest()
+	data, err := afero.ReadFile(fsys, name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return m, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("image manifest: %w", err)
+	}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
+	for line := 1; sc.Scan(); line++ {
+		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+			continue
+		}
+		var e Entry
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil || e.Key == "" {
+			return nil, fmt.Errorf("%s:%d: not a manifest entry: %v", name, line, err)
+		}
+		m.entries[e.Key] = e
+	}
+	return m, sc.Err()
+}
+
+// Get returns the entry for a key.
+func (m *Manifest) Get(key string) (Entry, bool) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	e, ok := m.entries[key]
+	return e, ok
+}
+
+// Set records an entry.
+func (m *Manifest) Set(e Entry) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.entries[e.Key] = e
+	m.dirty = true
+}
+
+// Delete forgets a key.
+func (m *Manifest) Delete(key string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.entries, key)
+	m.dirty = true
+}
+
+// Len is how many entries there are.
+func (m *Manifest) Len() int {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return len(m.entries)
+}
+
+// Entries returns every entry, sorted by key.
+func (m *Manifest) Entries() []Entry {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	out := make([]Entry, 0, len(m.entries))
+	for _, e := range m.entries {
+		out = append(out, e)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}
+
+// Save writes the manifest atomically, if it changed since it was read or
+// last saved.
+func (m *Manifest) Save(fsys afero.Fs, name string) error {
+	m.mu.Lock()
+	dirty := m.dirty
+	m.dirty = false
+	m.mu.Unlock()
+	if !dirty {
+		return nil
+	}
+	var buf bytes.Buffer
+	for _, e := range m.Entries() {
+		line, err := json.Marshal(e)
+		if err != nil {
+			return err
+		}
+		buf.Write(line)
+		buf.WriteByte('\n')
+	}
+	if err := safefile.Write(fsys, name, buf.Bytes(), 0o644); err != nil {
+		m.mu.Lock()
+		m.dirty = true
+		m.mu.Unlock()
+		return fmt.Errorf("image manifest: %w", err)
+	}
+	return nil
+}

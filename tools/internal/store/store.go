@@ -1,0 +1,105 @@
+package store
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+	"sync"
+
+	"github.com/spf13/afero"
+
+	"github.com/archivemirror/mirror/tools/internal/safefile"
+)
+
+// Store is a directory of content-addressed files plus its manifest.
+type Store struct {
+	fs  afero.Fs
+	dir string
+
+	mu       sync.Mutex
+	manifest *Manifest
+	unlock   func() error
+}
+
+// ManifestName is the manifest's file name in the store directory.
+const ManifestName = "manifest.jsonl"
+
+// Open opens the store in dir (creating it if needed) and reads its
+// manifest. Use Lock before writing when other processes may share it.
+func Open(fsys afero.Fs, dir string) (*Store, error) {
+	if err := fsys.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("image store %s: %w", dir, err)
+	}
+	m, err := LoadManifest(fsys, path.Join(dir, ManifestName))
+	if err != nil {
+		return nil, err
+	}
+	return &Store{fs: fsys, dir: dir, manifest: m}, nil
+}
+
+// Dir is the store's directory.
+func (s *Store) Dir() string { return s.dir }
+
+// Fs is the file system the store lives on.
+func (s *Store) Fs() afero.Fs { return s.fs }
+
+// Manifest is the store's manifest.
+func (s *Store) Manifest() *Manifest { return s.manifest }
+
+// Name returns the content address of data: a hash of the bytes and the
+// format's extension, under a two-character fan-out directory so no
+// directory grows past a few thousand entries.
+func Name(data []byte, ext string) string {
+	sum := sha256.Sum256(data)
+	h := hex.EncodeToString(sum[:16])
+	return h[:2] + "/" + h + "." + strings.TrimPrefix(ext, ".")
+}
+
+// Put stores data under its content address and returns the name. A file
+// already there holds the same bytes, so it is not written again.
+func (s *Store) Put(data []byte, ext string) (string, error) {
+	name := Name(data, ext)
+	p := path.Join(s.dir, name)
+	if info, err := s.fs.Stat(p); err == nil && info.Size() == int64(len(data)) {
+		return name, nil
+	}
+	if err := safefile.Write(s.fs, p, data, 0o644); err != nil {
+		return "", fmt.Errorf("image store: %w", err)
+	}
+	return name, nil
+}
+
+// Has says whether the named file is in the store.
+func (s *Store) Has(name string) bool {
+	_, err := s.fs.Stat(path.Join(s.dir, name))
+	return err == nil
+}
+
+// Path is where the named file is in the store's fs.
+func (s *Store) Path(name string) string { return path.Join(s.dir, name) }
+
+// Save writes the manifest atomically.
+func (s *Store) Save() error {
+	return s.manifest.Save(s.fs, path.Join(s.dir, ManifestName))
+}
+
+// Clean removes what a killed run may have left: temporary files. Call it
+// while holding the lock.
+func (s *Store) Clean() error {
+	return afero.Walk(s.fs, s.dir, func(p string, info fs.FileInfo, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if !info.IsDir() && strings.Contains(info.Name(), ".tmp-") {
+			return s.fs.Remove(p)
+		}
+		return nil
+	})
+}

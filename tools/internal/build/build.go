@@ -36,7 +36,7 @@ var ErrStrict = errors.New("strict mode")
 
 // Options say what to build.
 type Options struct {
-	Root       string // the mirror repository; the image store is under it
+	Root       string // the mirror repository; the image store is under it (default: SiteDir's parent)
 	ContentDir string // the archive, read only
 	SiteDir    string // the Hugo project
 	Dest       string // where the site is published
@@ -93,6 +93,9 @@ func Localize(ctx context.Context, opts Options) (*report.Report, error) {
 }
 
 func newRun(opts Options) *run {
+	if opts.Root == "" {
+		opts.Root = filepath.Dir(opts.SiteDir)
+	}
 	if opts.Display == nil {
 		opts.Display = func(p string) string { return p }
 	}

@@ -14,13 +14,15 @@ import (
 	"github.com/archivemirror/mirror/tools/internal/mirrortest"
 )
 
-// buildSite builds content with the repo's site and theme into a temp dir.
-func buildSite(t *testing.T, content string) string {
+// buildSite builds content with the repo's site and theme into a temp dir,
+// offline, with the image store under root.
+func buildSite(t *testing.T, root, content string) string {
 	t.Helper()
-	root := mirrortest.RepoRoot(t)
 	opts := &build.Options{
+		Root:       root,
+		Offline:    true,
 		ContentDir: content,
-		SiteDir:    filepath.Join(root, "site"),
+		SiteDir:    filepath.Join(mirrortest.RepoRoot(t), "site"),
 		Dest:       filepath.Join(t.TempDir(), "public"),
 		Log:        io.Discard,
 	}
@@ -39,8 +41,9 @@ func buildSite(t *testing.T, content string) string {
 var paragraphText = regexp.MustCompile(`<p[^>]*>(?:<[^>]+>)*([^<]{8,})<`)
 
 func TestExampleSite(t *testing.T) {
-	content := filepath.Join(mirrortest.RepoRoot(t), "content")
-	dest := buildSite(t, content)
+	root := mirrortest.RepoRoot(t)
+	content := filepath.Join(root, "content")
+	dest := buildSite(t, root, content)
 	if n := checkArticlePages(t, content, dest); n < 12 {
 		t.Errorf("only %d example articles, want at least 12", n)
 	}
@@ -53,7 +56,7 @@ func TestExampleSite(t *testing.T) {
 
 func TestSeedSite(t *testing.T) {
 	seed := mirrortest.Shared(t, "seed")
-	if n := checkArticlePages(t, seed, buildSite(t, seed)); n == 0 {
+	if n := checkArticlePages(t, seed, buildSite(t, t.TempDir(), seed)); n == 0 {
 		t.Error("no seed article found")
 	}
 }

@@ -78,6 +78,9 @@ func newSites(opts Options) (*hugolib.HugoSites, error) {
 	flags.Set("workingDir", opts.SiteDir)
 	flags.Set("contentDir", opts.ContentDir)
 	flags.Set("publishDir", opts.Dest)
+	// The stages stage articles as HTML files, which Hugo refuses unless
+	// the site allows them; that is our requirement, not the site's choice.
+	flags.Set("security.allowContent", []string{".*"})
 	if opts.BaseURL != "" {
 		flags.Set("baseURL", opts.BaseURL)
 	}

@@ -27,11 +27,11 @@ type Report struct {
 	// Pages is how many pages Hugo built (articles, lists, taxonomies).
 	Pages int `json:"pages"`
 
-	Stages   []Stage           `json:"stages"`
-	Images   *images.Stats     `json:"images,omitempty"`
+	Stages []Stage       `json:"stages"`
+	Images *images.Stats `json:"images,omitempty"`
 	// ImageFailures are the images that could not be localized, and why.
-	ImageFailures []ImageFailure `json:"image_failures,omitempty"`
-	Findings []article.Finding `json:"findings"`
+	ImageFailures []ImageFailure    `json:"image_failures,omitempty"`
+	Findings      []article.Finding `json:"findings"`
 }
 
 // ImageFailure is an image left remote.

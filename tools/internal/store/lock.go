@@ -17,7 +17,7 @@ var memLocks sync.Map // dir → *sync.Mutex
 
 // Lock takes the store's lock, waiting for another run that holds it (and
 // calling waiting once, so a person knows why nothing happens), until ctx is
-// done. On the OS file system it is an flock on DIR/.lock, which the kernel
+// done. On the OS file system it is an flock on DIR/.mirror.lock, which the kernel
 // releases when a run dies, so a killed run never leaves the store locked.
 func (s *Store) Lock(ctx context.Context, waiting func()) error {
 	unlock, err := s.acquire(ctx, waiting)
@@ -43,7 +43,7 @@ func (s *Store) acquire(ctx context.Context, waiting func()) (func() error, erro
 		mu.(*sync.Mutex).Lock()
 		return func() error { mu.(*sync.Mutex).Unlock(); return nil }, nil
 	}
-	f, err := os.OpenFile(filepath.Join(s.dir, ".lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	f, err := os.OpenFile(filepath.Join(s.dir, ".mirror.lock"), os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("image store lock: %w", err)
 	}

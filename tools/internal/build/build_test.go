@@ -3,6 +3,8 @@ package build_test
 import (
 	"context"
 	"io"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,21 +14,22 @@ import (
 	"github.com/archivemirror/mirror/tools/internal/article"
 	"github.com/archivemirror/mirror/tools/internal/build"
 	"github.com/archivemirror/mirror/tools/internal/mirrortest"
+	"github.com/archivemirror/mirror/tools/internal/origin"
 )
 
 // buildSite builds content with the repo's site and theme into a temp dir,
 // offline, with the image store under root.
 func buildSite(t *testing.T, root, content string) string {
 	t.Helper()
-	opts := &build.Options{
-		Root:       root,
-		Offline:    true,
-		ContentDir: content,
-		SiteDir:    filepath.Join(mirrortest.RepoRoot(t), "site"),
-		Dest:       filepath.Join(t.TempDir(), "public"),
-		Log:        io.Discard,
-	}
-	r, err := build.Run(context.Background(), *opts)
+	return buildWith(t, build.Options{Root: root, Offline: true, ContentDir: content})
+}
+
+func buildWith(t *testing.T, opts build.Options) string {
+	t.Helper()
+	opts.SiteDir = filepath.Join(mirrortest.RepoRoot(t), "site")
+	opts.Dest = filepath.Join(t.TempDir(), "public")
+	opts.Log = io.Discard
+	r, err := build.Run(context.Background(), opts)
 	if err != nil {
 		t.Fatalf("build: %v", err)
 	}
@@ -104,4 +107,86 @@ func readPage(t *testing.T, dest, slug string) string {
 		t.Fatalf("page for %s: %v", slug, err)
 	}
 	return string(b)
+}
+
+var imgTag = regexp.MustCompile(`<img [^>]*>`)
+var srcAttr = regexp.MustCompile(` src="([^"]*)"`)
+
+// checkImagesLocal checks every image of every article page is served from
+// the site itself, and the file is there.
+func checkImagesLocal(t *testing.T, content, dest string) int {
+	t.Helper()
+	entries, _ := os.ReadDir(content)
+	n := 0
+	for _, e := range entries {
+		if !article.IsArticle(e.Name()) {
+			continue
+		}
+		page := readPage(t, dest, strings.TrimSuffix(e.Name(), ".md"))
+		for _, tag := range imgTag.FindAllString(page, -1) {
+			m := srcAttr.FindStringSubmatch(tag)
+			if m == nil || !strings.HasPrefix(m[1], "/media/") {
+				t.Errorf("%s: image not local: %s", e.Name(), tag)
+				continue
+			}
+			if _, err := os.Stat(filepath.Join(dest, filepath.FromSlash(m[1]))); err != nil {
+				t.Errorf("%s: %v", e.Name(), err)
+			}
+			if !strings.Contains(tag, `width="`) || !strings.Contains(tag, `loading="lazy"`) {
+				t.Errorf("%s: %s lacks width or lazy loading", e.Name(), tag)
+			}
+			n++
+		}
+	}
+	return n
+}
+
+// imagesIn counts the img elements of the articles in content.
+func imagesIn(t *testing.T, content string) int {
+	entries, _ := os.ReadDir(content)
+	n := 0
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(content, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += len(imgTag.FindAll(data, -1))
+	}
+	if n == 0 {
+		t.Fatal("no images in the examples")
+	}
+	return n
+}
+
+// The committed store holds every example image: the offline build shows
+// them all from the site.
+func TestExampleImagesFromTheCommittedStore(t *testing.T) {
+	root := mirrortest.RepoRoot(t)
+	content := filepath.Join(root, "content")
+	if n, want := checkImagesLocal(t, content, buildSite(t, root, content)), imagesIn(t, content); n != want {
+		t.Errorf("%d local images in the site, %d in the articles", n, want)
+	}
+}
+
+// With an empty store and a local server standing in for mmbiz.qpic.cn
+// (--remap-host), every example image is fetched and shown locally.
+func TestExampleImagesThroughRemappedHost(t *testing.T) {
+	root := mirrortest.RepoRoot(t)
+	content := filepath.Join(root, "content")
+	srv := origin.New()
+	entries, _ := os.ReadDir(content)
+	for _, e := range entries {
+		data, _ := os.ReadFile(filepath.Join(content, e.Name()))
+		srv.AddFromHTML(data, "mmbiz.qpic.cn")
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	base, _ := url.Parse(ts.URL)
+	dest := buildWith(t, build.Options{Root: t.TempDir(), ContentDir: content, Remap: map[string]*url.URL{"mmbiz.qpic.cn": base}})
+	if n, want := checkImagesLocal(t, content, dest), imagesIn(t, content); n != want {
+		t.Errorf("%d local images in the site, %d in the articles", n, want)
+	}
+	if got := srv.Requests.Load(); got != int64(srv.Len()) {
+		t.Errorf("%d requests for %d images", got, srv.Len())
+	}
 }

@@ -180,8 +180,8 @@ func (r *Rewriter) srcset(v string, local func(string) (store.Entry, bool)) stri
 		}
 		if e, ok := local(f[0]); ok {
 			f[0] = r.prefix + e.File
-			cands[i] = strings.Join(f, " ")
 		}
+		cands[i] = strings.Join(f, " ")
 	}
 	return strings.Join(cands, ", ")
 }

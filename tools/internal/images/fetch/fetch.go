@@ -234,7 +234,7 @@ func (c *Client) once(ctx context.Context, u *url.URL) ([]byte, *Error) {
 		if errors.As(err, &uerr) && !uerr.Timeout() && strings.Contains(uerr.Err.Error(), "redirect") {
 			return nil, &Error{Permanent: true, Err: uerr.Err}
 		}
-		return nil, &Error{Permanent: isRefused(err), Err: err}
+		return nil, &Error{Permanent: isRefused(err), Err: timedOut(err, c.cfg.Timeout)}
 	}
 	defer resp.Body.Close()
 	switch {
@@ -249,12 +249,21 @@ func (c *Client) once(ctx context.Context, u *url.URL) ([]byte, *Error) {
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, c.cfg.MaxBytes+1))
 	if err != nil {
-		return nil, &Error{Err: err}
+		return nil, &Error{Err: timedOut(err, c.cfg.Timeout)}
 	}
 	if int64(len(body)) > c.cfg.MaxBytes {
 		return nil, &Error{Permanent: true, Err: fmt.Errorf("%w of %d bytes", ErrTooBig, c.cfg.MaxBytes)}
 	}
 	return body, nil
+}
+
+// timedOut words timeouts the same way whichever timer fired.
+func timedOut(err error, limit time.Duration) error {
+	var ne net.Error
+	if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
+		return fmt.Errorf("timed out after %s", limit)
+	}
+	return err
 }
 
 // isRefused says whether a dial error is our own refusal of a private

@@ -1,0 +1,130 @@
+package images
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/archivemirror/mirror/tools/internal/article"
+	"github.com/archivemirror/mirror/tools/internal/body"
+	"github.com/archivemirror/mirror/tools/internal/store"
+)
+
+func TestRewrite(t *testing.T) {
+	m := store.NewManifest()
+	ok := func(raw, file string, w, h int) {
+		key, u, _ := Key(raw)
+		m.Set(store.Entry{Key: key, URL: u, Status: store.OK, File: file, Width: w, Height: h})
+	}
+	ok("https://mmbiz.qpic.cn/a/640?wx_fmt=png", "aa/a.png", 1080, 608)
+	ok("https://mmbiz.qpic.cn/head/0?wx_fmt=png", "hh/h.png", 300, 300)
+	ok("https://mmbiz.qpic.cn/bg/640", "bb/b.jpg", 10, 10)
+	key, u, _ := Key("https://mmbiz.qpic.cn/gone/640")
+	m.Set(store.Entry{Key: key, URL: u, Status: store.Failed, Error: "HTTP 404", Permanent: true})
+	tests := []struct {
+		name, in string
+		want     []string
+		findings []string
+	}{
+		{"data-src wins over a placeholder src",
+			`<img data-src="https://mmbiz.qpic.cn/a/640?wx_fmt=png&amp;from=appmsg" src="data:image/svg+xml,x" data-w="1080">`,
+			[]string{`src="/arch/media/aa/a.png"`, `width="1080"`, `height="608"`, `loading="lazy"`, `decoding="async"`, `data-origin="https://mmbiz.qpic.cn/a/640?wx_fmt=png"`},
+			nil},
+		{"protocol-relative src",
+			`<img src="//mmbiz.qpic.cn/a/640?wx_fmt=png#imgIndex=2">`,
+			[]string{`src="/arch/media/aa/a.png"`}, nil},
+		{"failed image stays remote without a referrer",
+			`<img data-src="http://mmbiz.qpic.cn/gone/640">`,
+			[]string{`src="https://mmbiz.qpic.cn/gone/640"`, `referrerpolicy="no-referrer"`},
+			[]string{RuleFailed}},
+		{"not fetched (offline)",
+			`<img src="https://mmbiz.qpic.cn/never/640">`,
+			[]string{`referrerpolicy="no-referrer"`}, []string{RuleOffline}},
+		{"host not allowed",
+			`<img src="https://static.cnbetacdn.com/a.webp">`,
+			[]string{`src="https://static.cnbetacdn.com/a.webp"`, `referrerpolicy="no-referrer"`}, []string{RuleNotAllowed}},
+		{"profile avatar", `<mp-common-profile data-headimg="http://mmbiz.qpic.cn/head/0?wx_fmt=png"></mp-common-profile>`,
+			[]string{`data-headimg="/arch/media/hh/h.png"`}, nil},
+		{"background image", `<section style="background-image: url(&quot;https://mmbiz.qpic.cn/bg/640&quot;); color: red">x</section>`,
+			[]string{`url(&#34;/arch/media/bb/b.jpg&#34;)`, `color: red`}, nil},
+		{"srcset", `<img src="https://mmbiz.qpic.cn/a/640" srcset="https://mmbiz.qpic.cn/a/640 2x, https://other.example/x.png 1x">`,
+			[]string{`srcset="/arch/media/aa/a.png 2x, https://other.example/x.png 1x"`}, []string{RuleNotAllowed}},
+		{"video poster", `<video poster="https://mmbiz.qpic.cn/bg/640"></video>`, []string{`poster="/arch/media/bb/b.jpg"`}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := body.Parse([]byte(tt.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := &article.Article{File: "content/a.md", Doc: doc}
+			r := NewRewriter(NewDefaultConfig(), m, "/arch/media/")
+			if err := r.Rewrite(context.Background(), a); err != nil {
+				t.Fatal(err)
+			}
+			out, _ := body.Render(a.Doc)
+			for _, w := range tt.want {
+				if !strings.Contains(string(out), w) {
+					t.Errorf("output lacks %s:\n%s", w, out)
+				}
+			}
+			if strings.Contains(string(out), "data-src=") {
+				t.Errorf("lazy attribute left: %s", out)
+			}
+			var got []string
+			for _, f := range a.Findings {
+				got = append(got, f.Rule)
+			}
+			if strings.Join(got, ",") != strings.Join(tt.findings, ",") {
+				t.Errorf("findings %v, want %v", a.Findings, tt.findings)
+			}
+		})
+	}
+}
+
+func TestKey(t *testing.T) {
+	same := []string{
+		"https://mmbiz.qpic.cn/mmbiz_png/ABC/640?wx_fmt=png&from=appmsg",
+		"http://mmbiz.qpic.cn/mmbiz_png/ABC/640?wx_fmt=png&amp;tp=webp&amp;wxfrom=5&amp;wx_lazy=1&amp;wx_co=1",
+		"//MMBIZ.QPIC.CN/mmbiz_png/ABC/640?wx_fmt=jpeg#imgIndex=3",
+		" https://mmbiz.qpic.cn/mmbiz_png/ABC/640 ",
+	}
+	want, fetchURL, _ := Key(same[0])
+	for _, s := range same[1:] {
+		if k, _, ok := Key(s); !ok || k != want {
+			t.Errorf("Key(%q) = %q, want %q", s, k, want)
+		}
+	}
+	if fetchURL != "https://mmbiz.qpic.cn/mmbiz_png/ABC/640?wx_fmt=png" {
+		t.Errorf("fetch URL %q", fetchURL)
+	}
+	if a, _, _ := Key("https://mmbiz.qpic.cn/mmbiz_png/ABC/0"); a == want {
+		t.Error("different sizes share a key")
+	}
+	if a, _, _ := Key("https://example.com/i.png?id=1"); a == func() string { k, _, _ := Key("https://example.com/i.png?id=2"); return k }() {
+		t.Error("meaningful query ignored")
+	}
+	for _, bad := range []string{"data:image/png;base64,xx", "/relative.png", "javascript:alert(1)", ""} {
+		if _, _, ok := Key(bad); ok {
+			t.Errorf("Key(%q) accepted", bad)
+		}
+	}
+}
+
+func TestScanFindsEveryKindOfReference(t *testing.T) {
+	html := `<img data-src="https://mmbiz.qpic.cn/1/640" src="https://mmbiz.qpic.cn/placeholder">
+<img lazyload="https://x0.ifengimg.com/a.jpg" src="https://d.ifengimg.com/w1080/a.jpg">
+<img srcset="https://h.example/2.png 1x, https://h.example/3.png 2x">
+<section data-backsrc="https://h.example/4.png" style="background-image:url('https://h.example/5.png')"></section>
+<mp-common-profile data-headimg="http://mmbiz.qpic.cn/6/0"></mp-common-profile>
+<video poster="https://h.example/7.jpg"></video>
+<iframe class="video_iframe" data-cover="http%3A%2F%2Fmmbiz.qpic.cn%2F8%2F0%3Fwx_fmt%3Djpeg"></iframe>`
+	var got []string
+	for _, r := range Scan([]byte(html)) {
+		got = append(got, r.Key)
+	}
+	want := "mmbiz.qpic.cn/1/640 x0.ifengimg.com/a.jpg h.example/2.png h.example/3.png h.example/4.png h.example/5.png mmbiz.qpic.cn/6/0 h.example/7.jpg mmbiz.qpic.cn/8/0"
+	if strings.Join(got, " ") != want {
+		t.Errorf("got  %s\nwant %s", strings.Join(got, " "), want)
+	}
+}

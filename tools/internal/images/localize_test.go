@@ -484,3 +484,82 @@ func TestBombMemory(t *testing.T) {
 	}
 	t.Logf("peak RSS while refusing a 16000x16000 PNG: %d MB", peak/1024)
 }
+
+// slowImages registers n images that take delay each to serve; the same i
+// always gets the same picture, in any process.
+func slowImages(c *cdn, n int, delay time.Duration) []string {
+	var urls []string
+	for i := range n {
+		data := pngOf(30+i, 30)
+		urls = append(urls, c.handle(fmt.Sprintf("/k%d", i), func(w http.ResponseWriter, r *http.Request) {
+			time.Sleep(delay)
+			w.Write(data)
+		}))
+	}
+	return urls
+}
+
+// A run killed with SIGKILL mid-way (no deferred cleanup, no final save)
+// leaves a store the next run reads and completes.
+func TestKilledRunLeavesAConsistentStore(t *testing.T) {
+	if dir := os.Getenv("MIRROR_KILL_CHILD"); dir != "" {
+		c := newCDN(t)
+		urls := slowImages(c, 80, 100*time.Millisecond)
+		st, err := store.Open(afero.NewOsFs(), dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.Lock(context.Background(), nil)
+		localizer(t, c, testConfig(), st).Localize(context.Background(), Scan(page(urls...)))
+		t.Fatal("the child was meant to be killed before finishing")
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestKilledRunLeavesAConsistentStore$")
+	cmd.Env = append(os.Environ(), "MIRROR_KILL_CHILD="+dir)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for files(dir) < 12 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	killedAt := files(dir)
+	if killedAt < 12 || killedAt >= 80 {
+		t.Fatalf("killed with %d files stored; the test needs a run killed mid-way", killedAt)
+	}
+	checkStore(t, dir)
+
+	c := newCDN(t)
+	urls := slowImages(c, 80, 0)
+	st, err := store.Open(afero.NewOsFs(), dir)
+	if err != nil {
+		t.Fatalf("the killed run left an unreadable store: %v", err)
+	}
+	if err := st.Lock(context.Background(), nil); err != nil {
+		t.Fatalf("the killed run left the store locked: %v", err)
+	}
+	st.Clean()
+	stats, err := localizer(t, c, testConfig(), st).Localize(context.Background(), Scan(page(urls...)))
+	st.Unlock()
+	if err != nil || stats.Stored+stats.Cached != 80 || stats.Failed != 0 {
+		t.Fatalf("rerun: %+v, %v", stats, err)
+	}
+	checkStore(t, dir)
+	if files(dir) != 80 {
+		t.Errorf("%d files after the rerun, want 80", files(dir))
+	}
+}
+
+// files counts the stored image files under dir.
+func files(dir string) int {
+	n := 0
+	afero.Walk(afero.NewOsFs(), dir, func(p string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() && strings.HasSuffix(p, ".png") && !strings.Contains(p, ".tmp-") {
+			n++
+		}
+		return nil
+	})
+	return n
+}

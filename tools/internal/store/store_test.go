@@ -1,0 +1,102 @@
+package store
+
+import (
+	"context"
+	"path"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/spf13/afero"
+)
+
+func TestPutIsContentAddressed(t *testing.T) {
+	st, err := Open(afero.NewMemMapFs(), "/s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := st.Put([]byte("one"), "png")
+	b, _ := st.Put([]byte("one"), "png")
+	c, _ := st.Put([]byte("two"), "png")
+	if a != b || a == c || path.Ext(a) != ".png" || !st.Has(a) {
+		t.Errorf("names %q %q %q", a, b, c)
+	}
+}
+
+func TestManifestRoundTrip(t *testing.T) {
+	fs := afero.NewMemMapFs()
+	st, _ := Open(fs, "/s")
+	st.Manifest().Set(Entry{Key: "b", URL: "https://x/b", Status: OK, File: "ab/cd.png", Width: 3, Height: 4})
+	st.Manifest().Set(Entry{Key: "a", URL: "https://x/a", Status: Failed, Error: "HTTP 404", Permanent: true})
+	if err := st.Save(); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := afero.ReadFile(fs, "/s/"+ManifestName)
+	if string(data[:8]) != `{"key":"` || len(data) == 0 {
+		t.Fatalf("manifest: %s", data)
+	}
+	again, err := Open(fs, "/s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e, ok := again.Manifest().Get("b"); !ok || e.Width != 3 || e.File != "ab/cd.png" {
+		t.Errorf("b = %+v", e)
+	}
+	if e, _ := again.Manifest().Get("a"); !e.Permanent || e.Status != Failed {
+		t.Errorf("a = %+v", e)
+	}
+	afero.WriteFile(fs, "/s/"+ManifestName, []byte("{\"key\":\"x\"}\nnot json\n"), 0o644)
+	if _, err := Open(fs, "/s"); err == nil {
+		t.Error("a corrupt manifest was accepted silently")
+	}
+}
+
+// A second run on the same store waits for the first, and then sees what
+// the first one stored.
+func TestLockSerializesRuns(t *testing.T) {
+	dir := t.TempDir()
+	first, _ := Open(afero.NewOsFs(), dir)
+	if err := first.Lock(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	var waited, got atomic.Bool
+	done := make(chan struct{})
+	second, _ := Open(afero.NewOsFs(), dir)
+	go func() {
+		defer close(done)
+		if err := second.Lock(context.Background(), func() { waited.Store(true) }); err != nil {
+			t.Error(err)
+			return
+		}
+		got.Store(true)
+		_, ok := second.Manifest().Get("k")
+		if !ok {
+			t.Error("the second run does not see the first run's entry")
+		}
+		second.Unlock()
+	}()
+	time.Sleep(300 * time.Millisecond)
+	if got.Load() || !waited.Load() {
+		t.Fatalf("second run got the lock while the first held it (waited %v)", waited.Load())
+	}
+	first.Manifest().Set(Entry{Key: "k", Status: OK, File: "x"})
+	first.Save()
+	first.Unlock()
+	<-done
+}
+
+func TestCleanRemovesTemporaryFiles(t *testing.T) {
+	fs := afero.NewMemMapFs()
+	st, _ := Open(fs, "/s")
+	afero.WriteFile(fs, "/s/ab/.abcd.png.tmp-123", []byte("half"), 0o644)
+	name, _ := st.Put([]byte("whole"), "png")
+	if err := st.Clean(); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := afero.Exists(fs, "/s/ab/.abcd.png.tmp-123"); ok {
+		t.Error("temporary file left")
+	}
+	if !st.Has(name) {
+		t.Error("a stored file was removed")
+	}
+}

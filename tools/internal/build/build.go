@@ -2,6 +2,8 @@ package build
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -16,10 +18,12 @@ import (
 
 	"github.com/archivemirror/mirror/tools/internal/article"
 	"github.com/archivemirror/mirror/tools/internal/body"
+	"github.com/archivemirror/mirror/tools/internal/clean"
 	"github.com/archivemirror/mirror/tools/internal/config"
 	"github.com/archivemirror/mirror/tools/internal/content"
 	"github.com/archivemirror/mirror/tools/internal/hugo"
 	"github.com/archivemirror/mirror/tools/internal/images"
+	"github.com/archivemirror/mirror/tools/internal/links"
 	"github.com/archivemirror/mirror/tools/internal/pipeline"
 	"github.com/archivemirror/mirror/tools/internal/report"
 	"github.com/archivemirror/mirror/tools/internal/stage"
@@ -76,13 +80,25 @@ type run struct {
 	stage    *stage.Stage
 	store    *store.Store
 	rewriter *images.Rewriter
+	graph    *links.Graph
+	// refPrefix marks the hrefs of links into the archive until the stage
+	// turns them into relref calls; random, so no article can forge one.
+	refPrefix string
 }
 
 // Run builds the site and returns the report, which is filled in as far as
 // the build got even when it returns an error.
 func Run(ctx context.Context, opts Options) (*report.Report, error) {
 	r := newRun(opts)
-	return r.report, r.phases(ctx, r.setup, r.read, r.check, r.localize, r.rewrite, r.gate, r.render)
+	return r.report, r.phases(ctx, r.setup, r.read, r.check, r.scanLinks, r.localize, r.rewrite, r.gate, r.render)
+}
+
+// Links runs what the link report needs: it reads and validates the
+// articles and scans their links.
+func Links(ctx context.Context, opts Options) (*report.Report, *links.Graph, error) {
+	r := newRun(opts)
+	err := r.phases(ctx, r.setup, r.read, r.check, r.scanLinks, r.collect)
+	return r.report, r.graph, err
 }
 
 // Localize runs only what the image stage needs: it reads and validates the
@@ -134,7 +150,10 @@ func (r *run) setup(context.Context) error {
 		cfg.BaseURL = r.opts.BaseURL
 	}
 	r.cfg = cfg
-	r.stage = stage.New(afero.NewMemMapFs(), stagedContentDir)
+	token := make([]byte, 8)
+	rand.Read(token)
+	r.refPrefix = "/mirror-ref-" + hex.EncodeToString(token)
+	r.stage = stage.New(afero.NewMemMapFs(), stagedContentDir, r.refPrefix)
 	return nil
 }
 
@@ -162,12 +181,32 @@ func (r *run) read(ctx context.Context) error {
 	return nil
 }
 
-// check validates every article: errors exclude it from what follows.
+// check validates every article (errors exclude it from what follows) and
+// turns the fetcher's debris into metadata.
 func (r *run) check(ctx context.Context) error {
 	checker := validate.New(r.cfg.Validate, r.cfg.Taxonomies)
 	checker.CheckArchive(r.articles)
-	stats := pipeline.Pipeline{{Name: validate.Stage, Run: checker.Check}}.Run(ctx, r.articles, r.opts.Jobs, nil)
+	stats := pipeline.Pipeline{
+		{Name: validate.Stage, Run: checker.Check},
+		{Name: "debris", Run: clean.Debris},
+	}.Run(ctx, r.articles, r.opts.Jobs, nil)
 	r.addStages(stats)
+	return nil
+}
+
+// scanLinks indexes the archive's articles by every URL they are known by
+// and scans all links, before any article is rewritten, so each article can
+// know who cites it.
+func (r *run) scanLinks(ctx context.Context) error {
+	equivalences, file, err := links.LoadEquivalences(r.opts.SiteDir)
+	if err != nil {
+		return fmt.Errorf("%w: %s: %v", ErrSetup, file, err)
+	}
+	r.graph = links.NewGraph(links.NewIndex(r.articles, equivalences))
+	stats := pipeline.Pipeline{{Name: "scan", Run: r.graph.Scan}}.Run(ctx, r.articles, r.opts.Jobs, nil)
+	r.addStages(stats)
+	counts := r.graph.Counts()
+	r.report.Links = &counts
 	return nil
 }
 
@@ -230,6 +269,7 @@ func (r *run) rewrite(ctx context.Context) error {
 	steps := pipeline.Pipeline{
 		{Name: "parse", Run: body.ParseStep},
 		{Name: images.Stage, Run: r.rewriter.Rewrite},
+		{Name: links.Stage, Run: links.NewRewriter(r.graph, r.refPrefix).Rewrite},
 		{Name: "render", Run: body.RenderStep},
 	}
 	var mu sync.Mutex

@@ -112,6 +112,7 @@ Hugo. content/ itself is never modified by a build.`,
 		newBuildCmd(g),
 		newValidateCmd(g),
 		newLocalizeCmd(g),
+		newLinksCmd(g),
 		newOriginCmd(g),
 		newHugoCmd(g),
 	)

@@ -81,6 +81,9 @@ func newSites(opts Options) (*hugolib.HugoSites, error) {
 	// The stages stage articles as HTML files, which Hugo refuses unless
 	// the site allows them; that is our requirement, not the site's choice.
 	flags.Set("security.allowContent", []string{".*"})
+	// A link into the archive is a relref; one that does not resolve must
+	// not take the whole site down.
+	flags.Set("refLinksErrorLevel", "warning")
 	if opts.BaseURL != "" {
 		flags.Set("baseURL", opts.BaseURL)
 	}

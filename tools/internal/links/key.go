@@ -95,3 +95,43 @@ func genericKey(u *url.URL) string {
 	}
 	return b.String()
 }
+
+// Canonical returns the clean URL of a WeChat article link: https, and for
+// the long form only __biz, mid, idx and sn, so it still opens the article
+// without the tracking noise. ok is false for anything but a WeChat
+// article URL.
+func Canonical(raw string) (string, bool) {
+	u, ok := htmlurl.Parse(raw)
+	if !ok {
+		return "", false
+	}
+	key, ok := wechatKey(u)
+	if !ok {
+		return "", false
+	}
+	if token, short := strings.CutPrefix(key, "wechat:s/"); short {
+		return "https://mp.weixin.qq.com/s/" + token, true
+	}
+	// WeChat's own order, values escaped only where a URL needs it (the
+	// base64 __biz keeps its "=").
+	q := u.Query()
+	var b strings.Builder
+	b.WriteString("https://mp.weixin.qq.com/s?")
+	for i, k := range []string{"__biz", "mid", "idx", "sn"} {
+		v := q.Get(k)
+		if k == "idx" && v == "" {
+			v = "1"
+		}
+		if v == "" {
+			continue
+		}
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(k + "=" + strings.ReplaceAll(url.QueryEscape(v), "%3D", "="))
+	}
+	return b.String(), true
+}
+
+// IsWeChatArticle says whether a key is a WeChat article's.
+func IsWeChatArticle(key string) bool { return strings.HasPrefix(key, "wechat:") }

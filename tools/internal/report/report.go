@@ -11,6 +11,7 @@ import (
 
 	"github.com/archivemirror/mirror/tools/internal/article"
 	"github.com/archivemirror/mirror/tools/internal/images"
+	"github.com/archivemirror/mirror/tools/internal/links"
 	"github.com/archivemirror/mirror/tools/internal/safefile"
 )
 
@@ -29,6 +30,7 @@ type Report struct {
 
 	Stages []Stage       `json:"stages"`
 	Images *images.Stats `json:"images,omitempty"`
+	Links  *links.Counts `json:"links,omitempty"`
 	// ImageFailures are the images that could not be localized, and why.
 	ImageFailures []ImageFailure    `json:"image_failures,omitempty"`
 	Findings      []article.Finding `json:"findings"`
@@ -125,6 +127,9 @@ func (r *Report) WriteSummary(w io.Writer) {
 		r.Articles, r.Staged, r.Excluded, r.Pages, r.Duration.Round(time.Millisecond))
 	if r.Images != nil {
 		fmt.Fprintf(w, "  %s\n", r.Images)
+	}
+	if r.Links != nil {
+		fmt.Fprintf(w, "  %s\n", r.Links)
 	}
 	for _, s := range r.Stages {
 		fmt.Fprintf(w, "  %-10s %6d articles %4d failures %4d errors %4d warnings %8s\n",

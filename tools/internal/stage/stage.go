@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"path"
+	"regexp"
 	"strings"
 
 	"github.com/spf13/afero"
@@ -17,11 +18,19 @@ import (
 type Stage struct {
 	fs  afero.Fs
 	dir string
+	// refs finds links into the archive written by the link stage.
+	refs *regexp.Regexp
 }
 
-// New returns a stage writing under dir in fs.
-func New(fs afero.Fs, dir string) *Stage {
-	return &Stage{fs: fs, dir: dir}
+// New returns a stage writing under dir in fs. refPrefix starts the hrefs
+// the link stage writes for links into the archive; the stage turns each
+// into a call to Hugo's relref.
+func New(fs afero.Fs, dir, refPrefix string) *Stage {
+	s := &Stage{fs: fs, dir: dir}
+	if refPrefix != "" {
+		s.refs = regexp.MustCompile(`"` + regexp.QuoteMeta(refPrefix) + `(/[^"{}<>&']*)"`)
+	}
+	return s
 }
 
 // Dir is where the staged content lives in the stage's fs.
@@ -36,7 +45,7 @@ func (s *Stage) Write(a *article.Article) (string, error) {
 	if err := writeFrontMatter(&buf, a); err != nil {
 		return "", fmt.Errorf("%s: staging front matter: %w", a.File, err)
 	}
-	buf.Write(a.Body)
+	buf.Write(s.hugoSafe(a.Body))
 	rel := StagedPath(a)
 	if err := s.writeFile(rel, buf.Bytes()); err != nil {
 		return "", fmt.Errorf("%s: %w", a.File, err)
@@ -56,6 +65,18 @@ func (s *Stage) writeFile(rel string, data []byte) error {
 		return err
 	}
 	return afero.WriteFile(s.fs, name, data, 0o644)
+}
+
+// hugoSafe makes a body Hugo renders as it is: Hugo's own shortcode
+// syntax written in an article ({{< … >}}, {{% … %}}: an article about Hugo,
+// or a hostile one) becomes text, then the link stage's hrefs into the
+// archive become relref calls, the only shortcodes a staged body holds.
+func (s *Stage) hugoSafe(body []byte) []byte {
+	body = bytes.ReplaceAll(body, []byte("{{"), []byte("&#123;&#123;"))
+	if s.refs != nil {
+		body = s.refs.ReplaceAll(body, []byte(`"{{< relref "$1" >}}"`))
+	}
+	return body
 }
 
 // StagedPath is the article's path in the stage: its content path with the

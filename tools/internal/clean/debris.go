@@ -1,0 +1,65 @@
+package clean
+
+import (
+	"bytes"
+	"context"
+	"strings"
+
+	"github.com/archivemirror/mirror/tools/internal/article"
+)
+
+// Params the cleanup stages add to the staged front matter.
+const (
+	// ParamAccount is the source account (a WeChat official account, a
+	// news site), and ParamAccounts the taxonomy listing it.
+	ParamAccount  = "account"
+	ParamAccounts = "accounts"
+)
+
+// Debris removes what the fetcher wrapped around the article and keeps it as
+// metadata: the leading "TITLE by ACCOUNT" line over its "------" underline
+// gives the account, and the trailing <hr> with its 原文链接 anchor gives the
+// source URL. A body without them is left as it is.
+func Debris(_ context.Context, a *article.Article) error {
+	if account, rest, ok := header(a); ok {
+		a.SetParam(ParamAccount, account)
+		a.SetParam(ParamAccounts, []string{account})
+		a.Body = rest
+	}
+	if url, start, ok := article.SourceLink(a.Body); ok {
+		if _, set := a.FrontMatter.Values[article.KeySource]; !set {
+			a.SetParam(article.KeySource, url)
+		}
+		a.Body = a.Body[:start]
+	}
+	return nil
+}
+
+// header recognizes the fetcher's first two lines and returns the account
+// and the body after them.
+func header(a *article.Article) (account string, rest []byte, ok bool) {
+	body := bytes.TrimLeft(a.Body, " \t\r\n")
+	first, after, found := bytes.Cut(body, []byte("\n"))
+	if !found {
+		return "", nil, false
+	}
+	underline, rest, _ := bytes.Cut(after, []byte("\n"))
+	if u := bytes.TrimSpace(underline); len(u) < 3 || len(bytes.Trim(u, "-")) != 0 {
+		return "", nil, false
+	}
+	line := strings.TrimSpace(string(first))
+	if strings.HasPrefix(line, "<") {
+		return "", nil, false // HTML, not the fetcher's text line
+	}
+	// The title is known, so a title holding " by " itself is no trouble.
+	if title, _ := a.FrontMatter.Values["title"].(string); title != "" {
+		if acc, found := strings.CutPrefix(line, strings.TrimSpace(title)+" by "); found && strings.TrimSpace(acc) != "" {
+			return strings.TrimSpace(acc), rest, true
+		}
+	}
+	i := strings.LastIndex(line, " by ")
+	if i < 0 || strings.TrimSpace(line[i+4:]) == "" {
+		return "", nil, false
+	}
+	return strings.TrimSpace(line[i+4:]), rest, true
+}

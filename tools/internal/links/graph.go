@@ -1,0 +1,208 @@
+package links
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"golang.org/x/net/html"
+
+	"github.com/archivemirror/mirror/tools/internal/article"
+)
+
+// Graph is the archive's link graph, found by scanning every article
+// before any is rewritten: who cites whom, which cited articles the archive
+// lacks, and which links lead nowhere.
+type Graph struct {
+	ix *Index
+
+	mu      sync.Mutex
+	citedBy map[string]map[string]bool // target path → citing paths
+	missing map[string]map[string]bool // canonical URL → citing files
+	broken  []Broken
+	counts  Counts
+}
+
+// Counts are the graph's totals.
+type Counts struct {
+	Links    int `json:"links"`    // <a href> in the articles
+	Internal int `json:"internal"` // to an archived article
+	Missing  int `json:"missing"`  // to a WeChat article not archived
+	External int `json:"external"` // to anything else on the web
+	Broken   int `json:"broken"`   // leading nowhere in the mirror
+}
+
+func (c Counts) String() string {
+	return fmt.Sprintf("%d links: %d into the archive, %d to WeChat articles not archived, %d to other sites, %d leading nowhere",
+		c.Links, c.Internal, c.Missing, c.External, c.Broken)
+}
+
+// Broken is a link that resolves to nothing in the mirror.
+type Broken struct {
+	File   string `json:"file"`
+	Href   string `json:"href"`
+	Reason string `json:"reason"`
+}
+
+// Missing is an article cited by the archive but not in it: what to
+// archive next.
+type Missing struct {
+	URL     string   `json:"url"`
+	CitedBy []string `json:"cited_by"`
+}
+
+// NewGraph returns an empty graph over an index.
+func NewGraph(ix *Index) *Graph {
+	return &Graph{ix: ix, citedBy: map[string]map[string]bool{}, missing: map[string]map[string]bool{}}
+}
+
+// Stage is the name the link stage files its findings under.
+const Stage = "links"
+
+// Scan is a pipeline step: it reads an article's links, without building
+// a tree, and records where each leads.
+func (g *Graph) Scan(_ context.Context, a *article.Article) error {
+	for _, href := range hrefs(a.Body) {
+		g.add(a, href)
+	}
+	return nil
+}
+
+func (g *Graph) add(a *article.Article, href string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.counts.Links++
+	kind, detail := g.classify(href)
+	switch kind {
+	case kindInternal:
+		g.counts.Internal++
+		if detail != a.Path {
+			if g.citedBy[detail] == nil {
+				g.citedBy[detail] = map[string]bool{}
+			}
+			g.citedBy[detail][a.Path] = true
+		}
+	case kindMissing:
+		g.counts.Missing++
+		if g.missing[detail] == nil {
+			g.missing[detail] = map[string]bool{}
+		}
+		g.missing[detail][a.File] = true
+	case kindBroken:
+		g.counts.Broken++
+		g.broken = append(g.broken, Broken{File: a.File, Href: href, Reason: detail})
+	case kindExternal:
+		g.counts.External++
+	}
+}
+
+type linkKind int
+
+const (
+	kindOther    linkKind = iota // #anchors, mailto:, javascript: (the sanitizer's business)
+	kindInternal                 // detail: the target's content path
+	kindMissing                  // detail: the canonical URL
+	kindBroken                   // detail: why
+	kindExternal
+)
+
+// classify says where a link leads.
+func (g *Graph) classify(href string) (linkKind, string) {
+	h := strings.TrimSpace(href)
+	if t, ok := g.ix.Lookup(h); ok {
+		if !t.Built {
+			return kindBroken, "links to " + t.File + ", which is left out of the build (errors)"
+		}
+		return kindInternal, t.Path
+	}
+	if canon, ok := Canonical(h); ok {
+		return kindMissing, canon
+	}
+	if _, ok := Key(h); ok {
+		return kindExternal, ""
+	}
+	lower := strings.ToLower(h)
+	switch {
+	case h == "", strings.HasPrefix(h, "#"), strings.Contains(lower, ":") && !strings.HasPrefix(lower, "/"):
+		return kindOther, ""
+	}
+	return kindBroken, "a relative link into the source site, which the mirror does not have"
+}
+
+// hrefs lists the href of every <a> in a body.
+func hrefs(body []byte) []string {
+	z := html.NewTokenizer(bytes.NewReader(body))
+	var out []string
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return out
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, hasAttr := z.TagName()
+			if len(name) != 1 || name[0] != 'a' || !hasAttr {
+				continue
+			}
+			for more := true; more; {
+				var k, v []byte
+				k, v, more = z.TagAttr()
+				if string(k) == "href" {
+					out = append(out, string(v))
+					break
+				}
+			}
+		}
+	}
+}
+
+// CitedBy lists the archived articles that link to the article at path, in
+// path order.
+func (g *Graph) CitedBy(path string) []string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return sortedKeys(g.citedBy[path])
+}
+
+// Counts returns the totals.
+func (g *Graph) Counts() Counts {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.counts
+}
+
+// Missing lists the cited articles the archive lacks, most cited first.
+func (g *Graph) Missing() []Missing {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	out := make([]Missing, 0, len(g.missing))
+	for u, files := range g.missing {
+		out = append(out, Missing{URL: u, CitedBy: sortedKeys(files)})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if len(out[i].CitedBy) != len(out[j].CitedBy) {
+			return len(out[i].CitedBy) > len(out[j].CitedBy)
+		}
+		return out[i].URL < out[j].URL
+	})
+	return out
+}
+
+// Broken lists the links that lead nowhere, by file.
+func (g *Graph) Broken() []Broken {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	out := append([]Broken{}, g.broken...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].File < out[j].File })
+	return out
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

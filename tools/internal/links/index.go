@@ -1,0 +1,171 @@
+package links
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/gohugoio/hugo/parser/metadecoders"
+
+	"github.com/archivemirror/mirror/tools/internal/article"
+)
+
+// Target is an article links can point at.
+type Target struct {
+	// Path is the article's content path; Ref is its logical path, which
+	// Hugo's relref resolves under any permalink configuration.
+	Path, Ref string
+	File      string
+	// Built is false for an article left out of the build (errors).
+	Built bool
+}
+
+// Index maps the canonical keys of every URL an archived article is known
+// by to that article.
+type Index struct {
+	byKey map[string]*Target
+}
+
+// RefOf is the logical path of an article: its content path without the
+// extension, from the content root.
+func RefOf(contentPath string) string {
+	return "/" + strings.TrimSuffix(contentPath, path.Ext(contentPath))
+}
+
+// NewIndex indexes the articles by their source URL (front matter source or
+// the fetcher's footer) and the extra URLs of their front matter's sources
+// list, then joins each group of equivalent URLs (a long and a short form of
+// one article, from the links data file) to the article any of them names.
+func NewIndex(articles []*article.Article, equivalences [][]string) *Index {
+	ix := &Index{byKey: map[string]*Target{}}
+	for _, a := range articles {
+		if a == nil || a.FrontMatter.Values == nil {
+			continue
+		}
+		if !refSafe(a.Path) {
+			continue // links to it stay on the web; see refSafe
+		}
+		t := &Target{Path: a.Path, Ref: RefOf(a.Path), File: a.File, Built: !a.HasErrors()}
+		for _, u := range urlsOf(a) {
+			if key, ok := Key(u); ok {
+				if prev, dup := ix.byKey[key]; !dup || (!prev.Built && t.Built) {
+					ix.byKey[key] = t
+				}
+			}
+		}
+	}
+	for _, group := range equivalences {
+		var t *Target
+		var keys []string
+		for _, u := range group {
+			if key, ok := Key(u); ok {
+				keys = append(keys, key)
+				if found := ix.byKey[key]; found != nil && t == nil {
+					t = found
+				}
+			}
+		}
+		for _, key := range keys {
+			if t != nil && ix.byKey[key] == nil {
+				ix.byKey[key] = t
+			}
+		}
+	}
+	return ix
+}
+
+// refSafe says whether a content path can be written into a Hugo relref
+// call in an HTML attribute unchanged: no quotes, markup characters or
+// template delimiters (real archives never name files so).
+func refSafe(p string) bool {
+	return !strings.ContainsAny(p, "\"'<>&{}") && !strings.Contains(p, "..")
+}
+
+// urlsOf lists the URLs an article is known by.
+func urlsOf(a *article.Article) []string {
+	urls := []string{a.SourceURL()}
+	switch v := a.FrontMatter.Values[article.KeySources].(type) {
+	case string:
+		urls = append(urls, v)
+	case []any:
+		for _, s := range v {
+			if s, ok := s.(string); ok {
+				urls = append(urls, s)
+			}
+		}
+	}
+	return urls
+}
+
+// Lookup returns the article a URL points at.
+func (ix *Index) Lookup(raw string) (*Target, bool) {
+	key, ok := Key(raw)
+	if !ok {
+		return nil, false
+	}
+	t, ok := ix.byKey[key]
+	return t, ok
+}
+
+// Len is how many keys are indexed.
+func (ix *Index) Len() int { return len(ix.byKey) }
+
+// LoadEquivalences reads the optional links data file in the site's data
+// directory (links.yaml, .toml or .json): a list whose items each list the
+// URLs of one article.
+//
+//	- - https://mp.weixin.qq.com/s/bDQ4yUSTjOEAgOaWpezwXQ
+//	  - https://mp.weixin.qq.com/s?__biz=MjM5MDA2NDk0MA==&mid=2651323172&idx=1
+func LoadEquivalences(siteDir string) ([][]string, string, error) {
+	for _, name := range []string{"links.yaml", "links.yml", "links.toml", "links.json"} {
+		p := filepath.Join(siteDir, "data", name)
+		data, err := os.ReadFile(p)
+		if os.IsNotExist(err) {
+			continue
+		}
+		if err != nil {
+			return nil, p, err
+		}
+		groups, err := decodeEquivalences(data, metadecoders.FormatFromString(name))
+		if err != nil {
+			return nil, p, fmt.Errorf("%s: %w", p, err)
+		}
+		return groups, p, nil
+	}
+	return nil, "", nil
+}
+
+func decodeEquivalences(data []byte, format metadecoders.Format) ([][]string, error) {
+	v, err := metadecoders.Default.Unmarshal(data, format)
+	if err != nil {
+		return nil, err
+	}
+	if m, ok := v.(map[string]any); ok {
+		// TOML has no top-level list: accept `articles = [[...], ...]`.
+		v = m["articles"]
+	}
+	list, ok := v.([]any)
+	if !ok && v != nil {
+		return nil, fmt.Errorf("want a list of lists of URLs")
+	}
+	var groups [][]string
+	for i, item := range list {
+		urls, ok := item.([]any)
+		if !ok {
+			return nil, fmt.Errorf("item %d: want a list of URLs", i+1)
+		}
+		var group []string
+		for _, u := range urls {
+			s, ok := u.(string)
+			if !ok {
+				return nil, fmt.Errorf("item %d: %v is not a URL", i+1, u)
+			}
+			group = append(group, s)
+		}
+		groups = append(groups, group)
+	}
+	return groups, nil
+}
+

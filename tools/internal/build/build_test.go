@@ -190,3 +190,48 @@ func TestExampleImagesThroughRemappedHost(t *testing.T) {
 		t.Errorf("%d requests for %d images", got, srv.Len())
 	}
 }
+
+var localRef = regexp.MustCompile(`(?:href|src)="(/[^"]*)"`)
+
+// Every local link and image of the built site resolves to a file, with the
+// site at the root and under a sub-path (a GitHub Pages project site), and
+// every link between example articles became such a local link.
+func TestExampleLinksResolve(t *testing.T) {
+	root := mirrortest.RepoRoot(t)
+	content := filepath.Join(root, "content")
+	for _, tt := range []struct{ baseURL, prefix string }{{"/", "/"}, {"https://example.org/archive/", "/archive/"}} {
+		t.Run(tt.prefix, func(t *testing.T) {
+			dest := buildWith(t, build.Options{Root: root, Offline: true, ContentDir: content, BaseURL: tt.baseURL})
+			internal := 0
+			filepath.WalkDir(dest, func(p string, d os.DirEntry, err error) error {
+				if err != nil || !strings.HasSuffix(p, ".html") {
+					return err
+				}
+				page, _ := os.ReadFile(p)
+				for _, m := range localRef.FindAllStringSubmatch(string(page), -1) {
+					ref := m[1]
+					rel, ok := strings.CutPrefix(ref, tt.prefix)
+					if !ok {
+						t.Errorf("%s: %s is outside the site's path %s", p, ref, tt.prefix)
+						continue
+					}
+					rel, _ = url.PathUnescape(strings.SplitN(rel, "#", 2)[0])
+					target := filepath.Join(dest, filepath.FromSlash(rel))
+					if strings.HasSuffix(rel, "/") || rel == "" {
+						target = filepath.Join(target, "index.html")
+					}
+					if _, err := os.Stat(target); err != nil {
+						t.Errorf("%s: %s resolves to nothing", strings.TrimPrefix(p, dest), ref)
+					}
+				}
+				internal += strings.Count(string(page), `data-origin="https://mp.weixin.qq.com/s`)
+				return nil
+			})
+			// The examples link to each other 10 times (3 more links are to
+			// articles deliberately left out of the archive).
+			if internal != 10 {
+				t.Errorf("%d links between articles became local, want 10", internal)
+			}
+		})
+	}
+}

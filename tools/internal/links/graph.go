@@ -21,7 +21,7 @@ type Graph struct {
 
 	mu      sync.Mutex
 	citedBy map[string]map[string]bool // target path → citing paths
-	missing map[string]map[string]bool // canonical URL → citing files
+	missing map[string]*missingTarget // key → what cites it
 	broken  []Broken
 	counts  Counts
 }
@@ -54,9 +54,14 @@ type Missing struct {
 	CitedBy []string `json:"cited_by"`
 }
 
+type missingTarget struct {
+	url   string
+	files map[string]bool
+}
+
 // NewGraph returns an empty graph over an index.
 func NewGraph(ix *Index) *Graph {
-	return &Graph{ix: ix, citedBy: map[string]map[string]bool{}, missing: map[string]map[string]bool{}}
+	return &Graph{ix: ix, citedBy: map[string]map[string]bool{}, missing: map[string]*missingTarget{}}
 }
 
 // Stage is the name the link stage files its findings under.
@@ -87,10 +92,17 @@ func (g *Graph) add(a *article.Article, href string) {
 		}
 	case kindMissing:
 		g.counts.Missing++
-		if g.missing[detail] == nil {
-			g.missing[detail] = map[string]bool{}
+		key, _ := Key(href)
+		m := g.missing[key]
+		if m == nil {
+			m = &missingTarget{files: map[string]bool{}}
+			g.missing[key] = m
 		}
-		g.missing[detail][a.File] = true
+		// Of the forms seen, show the fullest (the one with sn).
+		if len(detail) > len(m.url) {
+			m.url = detail
+		}
+		m.files[a.File] = true
 	case kindBroken:
 		g.counts.Broken++
 		g.broken = append(g.broken, Broken{File: a.File, Href: href, Reason: detail})
@@ -177,8 +189,8 @@ func (g *Graph) Missing() []Missing {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	out := make([]Missing, 0, len(g.missing))
-	for u, files := range g.missing {
-		out = append(out, Missing{URL: u, CitedBy: sortedKeys(files)})
+	for _, m := range g.missing {
+		out = append(out, Missing{URL: m.url, CitedBy: sortedKeys(m.files)})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if len(out[i].CitedBy) != len(out[j].CitedBy) {

@@ -41,7 +41,7 @@ func RefOf(contentPath string) string {
 func NewIndex(articles []*article.Article, equivalences [][]string) *Index {
 	ix := &Index{byKey: map[string]*Target{}}
 	for _, a := range articles {
-		if a == nil || a.FrontMatter.Values == nil {
+		if a == nil {
 			continue
 		}
 		if !refSafe(a.Path) {
@@ -116,8 +116,8 @@ func (ix *Index) Len() int { return len(ix.byKey) }
 // directory (links.yaml, .toml or .json): a list whose items each list the
 // URLs of one article.
 //
-//	- - https://mp.weixin.qq.com/s/bDQ4yUSTjOEAgOaWpezwXQ
-//	  - https://mp.weixin.qq.com/s?__biz=MjM5MDA2NDk0MA==&mid=2651323172&idx=1
+//   - - https://mp.weixin.qq.com/s/bDQ4yUSTjOEAgOaWpezwXQ
+//   - https://mp.weixin.qq.com/s?__biz=MjM5MDA2NDk0MA==&mid=2651323172&idx=1
 func LoadEquivalences(siteDir string) ([][]string, string, error) {
 	for _, name := range []string{"links.yaml", "links.yml", "links.toml", "links.json"} {
 		p := filepath.Join(siteDir, "data", name)
@@ -168,4 +168,3 @@ func decodeEquivalences(data []byte, format metadecoders.Format) ([][]string, er
 	}
 	return groups, nil
 }
-

@@ -59,7 +59,11 @@ func (r *Rewriter) link(a *article.Article, n *html.Node, href string) {
 	switch kind {
 	case kindInternal:
 		body.SetAttr(n, "href", r.RefPrefix+RefOf(detail))
-		body.SetAttr(n, "data-origin", strings.TrimSpace(href))
+		origin := strings.TrimSpace(href)
+		if canon, ok := Canonical(href); ok {
+			origin = canon
+		}
+		body.SetAttr(n, "data-origin", origin)
 		body.DelAttr(n, "target", "rel")
 	case kindMissing:
 		body.SetAttr(n, "href", detail)

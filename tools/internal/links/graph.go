@@ -21,7 +21,7 @@ type Graph struct {
 
 	mu      sync.Mutex
 	citedBy map[string]map[string]bool // target path → citing paths
-	missing map[string]*missingTarget // key → what cites it
+	missing map[string]*missingTarget  // key → what cites it
 	broken  []Broken
 	counts  Counts
 }

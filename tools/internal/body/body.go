@@ -60,13 +60,18 @@ func RenderStep(_ context.Context, a *article.Article) error {
 }
 
 // Walk calls visit for every element under n, in document order. visit may
-// change the element's attributes but not the tree's shape.
+// change the element, or replace or remove it: a node put in its place is
+// not visited, and a removed node's children are not either.
 func Walk(n *html.Node, visit func(*html.Node)) {
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
 		if c.Type == html.ElementNode {
 			visit(c)
 		}
-		Walk(c, visit)
+		if c.Parent == n {
+			Walk(c, visit)
+		}
+		c = next
 	}
 }
 

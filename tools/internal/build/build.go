@@ -237,8 +237,13 @@ func (r *run) localize(ctx context.Context) error {
 	}
 	r.report.AddStage(report.Stage{Name: "localize", Articles: len(r.articles), Duration: time.Since(start), CPU: cpuTime() - cpu})
 	r.store = st
-	r.rewriter = images.NewRewriter(r.cfg.Images, st.Manifest(), config.BasePath(r.cfg.BaseURL)+mediaDir+"/")
+	r.rewriter = images.NewRewriter(r.cfg.Images, st.Manifest(), r.mediaPrefix())
 	return err
+}
+
+// mediaPrefix is the URL path stored images are published under.
+func (r *run) mediaPrefix() string {
+	return config.BasePath(r.cfg.BaseURL) + mediaDir + "/"
 }
 
 // scanImages lists the distinct images of the articles still in the build.
@@ -266,11 +271,15 @@ func (r *run) scanImages(ctx context.Context) []images.Ref {
 
 // rewrite runs the document stages over each article and stages it.
 func (r *run) rewrite(ctx context.Context) error {
+	cleaner := clean.New(r.cfg.Clean)
 	steps := pipeline.Pipeline{
 		{Name: "parse", Run: body.ParseStep},
 		{Name: images.Stage, Run: r.rewriter.Rewrite},
 		{Name: links.Stage, Run: links.NewRewriter(r.graph, r.refPrefix).Rewrite},
+		{Name: "wechat", Run: cleaner.WeChat},
+		{Name: "summarize", Run: cleaner.Summarize},
 		{Name: "render", Run: body.RenderStep},
+		{Name: "sanitize", Run: clean.NewSanitizer(r.cfg.Clean, r.mediaPrefix()).Sanitize},
 	}
 	var mu sync.Mutex
 	var stageErr error

@@ -141,7 +141,8 @@ func checkImagesLocal(t *testing.T, content, dest string) int {
 	return n
 }
 
-// imagesIn counts the img elements of the articles in content.
+// imagesIn counts the images of the articles in content: img elements, and
+// account cards, which show the account's avatar.
 func imagesIn(t *testing.T, content string) int {
 	entries, _ := os.ReadDir(content)
 	n := 0
@@ -150,7 +151,7 @@ func imagesIn(t *testing.T, content string) int {
 		if err != nil {
 			t.Fatal(err)
 		}
-		n += len(imgTag.FindAll(data, -1))
+		n += len(imgTag.FindAll(data, -1)) + strings.Count(string(data), "<mp-common-profile ")
 	}
 	if n == 0 {
 		t.Fatal("no images in the examples")

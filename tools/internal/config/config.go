@@ -11,6 +11,7 @@ import (
 	"github.com/gohugoio/hugo/parser/metadecoders"
 	"github.com/spf13/afero"
 
+	"github.com/archivemirror/mirror/tools/internal/clean"
 	"github.com/archivemirror/mirror/tools/internal/images"
 	"github.com/archivemirror/mirror/tools/internal/validate"
 )
@@ -28,6 +29,7 @@ type Config struct {
 
 	Validate validate.Config `json:"validate"`
 	Images   images.Config   `json:"images"`
+	Clean    clean.Config    `json:"clean"`
 }
 
 // Default returns the settings of a site that configures nothing.
@@ -37,6 +39,7 @@ func Default() Config {
 		BaseURL:    "/",
 		Validate:   validate.NewDefaultConfig(),
 		Images:     images.NewDefaultConfig(),
+		Clean:      clean.NewDefaultConfig(),
 	}
 }
 
@@ -103,6 +106,9 @@ func (c *Config) check() error {
 	}
 	if err := c.Images.Validate(); err != nil {
 		return fmt.Errorf("%s: [params.mirror.images]: %w", c.File, err)
+	}
+	if err := c.Clean.Validate(); err != nil {
+		return fmt.Errorf("%s: [params.mirror.clean]: %w", c.File, err)
 	}
 	return nil
 }

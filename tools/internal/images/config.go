@@ -36,6 +36,11 @@ type Config struct {
 	MaxRedirects int `json:"maxRedirects"`
 	// Jobs is how many images are fetched and processed at once.
 	Jobs int `json:"jobs"`
+	// Remote says what becomes of an image that could not be localized:
+	// "link" (the default) shows a link to it, so the page loads nothing
+	// from a third party; "load" keeps it as an image loaded from its host,
+	// without a Referer.
+	Remote string `json:"remote"`
 	// Placeholders are SHA-256 digests (hex) of "image not available"
 	// pictures hosts serve instead of the real one; they never enter the
 	// store.
@@ -55,6 +60,7 @@ func NewDefaultConfig() Config {
 		Retries:      3,
 		MaxRedirects: 3,
 		Jobs:         8,
+		Remote:       "link",
 	}
 }
 
@@ -96,6 +102,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("retries, maxRedirects and jobs cannot be negative")
 	case c.Store == "":
 		return fmt.Errorf("store must name a directory")
+	case c.Remote != "link" && c.Remote != "load":
+		return fmt.Errorf(`remote must be "link" or "load", not %q`, c.Remote)
 	}
 	for _, h := range c.Hosts {
 		if h != "*" && (strings.ContainsAny(h, "/:") || net.ParseIP(h) != nil) {

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 
 	"github.com/archivemirror/mirror/tools/internal/article"
 	"github.com/archivemirror/mirror/tools/internal/body"
@@ -154,12 +155,16 @@ func (r *Rewriter) img(n *html.Node, local func(string) (store.Entry, bool)) {
 	body.DelAttr(n, "data-srcset")
 	_, fetchURL, isURL := Key(src)
 	e, ok := local(src)
-	if !ok {
-		if isURL {
-			body.SetAttr(n, "src", fetchURL)
-			body.SetAttr(n, "referrerpolicy", "no-referrer")
-		}
+	switch {
+	case !ok && isURL && r.cfg.Remote == "link":
+		replaceWithLink(n, fetchURL)
+		return
+	case !ok && isURL:
+		body.SetAttr(n, "src", fetchURL)
+		body.SetAttr(n, "referrerpolicy", "no-referrer")
 		body.SetAttr(n, "loading", "lazy")
+		return
+	case !ok:
 		return
 	}
 	body.SetAttr(n, "src", r.prefix+e.File)
@@ -168,6 +173,22 @@ func (r *Rewriter) img(n *html.Node, local func(string) (store.Entry, bool)) {
 	body.SetAttr(n, "loading", "lazy")
 	body.SetAttr(n, "decoding", "async")
 	body.SetAttr(n, "data-origin", fetchURL)
+}
+
+// replaceWithLink puts a link to a remote image in its place, so the page
+// loads nothing from a third party but the reader can still see it.
+func replaceWithLink(img *html.Node, remote string) {
+	a := &html.Node{Type: html.ElementNode, DataAtom: atom.A, Data: "a", Attr: []html.Attribute{
+		{Key: "href", Val: remote}, {Key: "rel", Val: "noopener noreferrer"},
+		{Key: "referrerpolicy", Val: "no-referrer"}, {Key: "data-mirror", Val: "remote-image"},
+	}}
+	label := "Image not archived: open it on its original site"
+	if alt, ok := body.Attr(img, "alt"); ok && strings.TrimSpace(alt) != "" {
+		label = "Image not archived (" + strings.TrimSpace(alt) + "): open it on its original site"
+	}
+	a.AppendChild(&html.Node{Type: html.TextNode, Data: label})
+	img.Parent.InsertBefore(a, img)
+	img.Parent.RemoveChild(img)
 }
 
 // srcset localizes each candidate of a srcset that is in the store.

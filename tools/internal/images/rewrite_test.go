@@ -25,31 +25,36 @@ func TestRewrite(t *testing.T) {
 		name, in string
 		want     []string
 		findings []string
+		remote   string
 	}{
 		{"data-src wins over a placeholder src",
 			`<img data-src="https://mmbiz.qpic.cn/a/640?wx_fmt=png&amp;from=appmsg" src="data:image/svg+xml,x" data-w="1080">`,
 			[]string{`src="/arch/media/aa/a.png"`, `width="1080"`, `height="608"`, `loading="lazy"`, `decoding="async"`, `data-origin="https://mmbiz.qpic.cn/a/640?wx_fmt=png"`},
-			nil},
+			nil, "link"},
 		{"protocol-relative src",
 			`<img src="//mmbiz.qpic.cn/a/640?wx_fmt=png#imgIndex=2">`,
-			[]string{`src="/arch/media/aa/a.png"`}, nil},
-		{"failed image stays remote without a referrer",
+			[]string{`src="/arch/media/aa/a.png"`}, nil, "link"},
+		{"failed image stays remote without a referrer (remote = load)",
 			`<img data-src="http://mmbiz.qpic.cn/gone/640">`,
 			[]string{`src="https://mmbiz.qpic.cn/gone/640"`, `referrerpolicy="no-referrer"`},
-			[]string{RuleFailed}},
+			[]string{RuleFailed}, "load"},
+		{"failed image becomes a link (the default)",
+			`<img data-src="http://mmbiz.qpic.cn/gone/640" alt="a chart">`,
+			[]string{`<a href="https://mmbiz.qpic.cn/gone/640" rel="noopener noreferrer" referrerpolicy="no-referrer" data-mirror="remote-image">Image not archived (a chart): open it on its original site</a>`},
+			[]string{RuleFailed}, "link"},
 		{"not fetched (offline)",
 			`<img src="https://mmbiz.qpic.cn/never/640">`,
-			[]string{`referrerpolicy="no-referrer"`}, []string{RuleOffline}},
+			[]string{`referrerpolicy="no-referrer"`}, []string{RuleOffline}, "load"},
 		{"host not allowed",
 			`<img src="https://static.cnbetacdn.com/a.webp">`,
-			[]string{`src="https://static.cnbetacdn.com/a.webp"`, `referrerpolicy="no-referrer"`}, []string{RuleNotAllowed}},
+			[]string{`src="https://static.cnbetacdn.com/a.webp"`, `referrerpolicy="no-referrer"`}, []string{RuleNotAllowed}, "load"},
 		{"profile avatar", `<mp-common-profile data-headimg="http://mmbiz.qpic.cn/head/0?wx_fmt=png"></mp-common-profile>`,
-			[]string{`data-headimg="/arch/media/hh/h.png"`}, nil},
+			[]string{`data-headimg="/arch/media/hh/h.png"`}, nil, "link"},
 		{"background image", `<section style="background-image: url(&quot;https://mmbiz.qpic.cn/bg/640&quot;); color: red">x</section>`,
-			[]string{`url(&#34;/arch/media/bb/b.jpg&#34;)`, `color: red`}, nil},
+			[]string{`url(&#34;/arch/media/bb/b.jpg&#34;)`, `color: red`}, nil, "link"},
 		{"srcset", `<img src="https://mmbiz.qpic.cn/a/640" srcset="https://mmbiz.qpic.cn/a/640 2x, https://other.example/x.png 1x">`,
-			[]string{`srcset="/arch/media/aa/a.png 2x, https://other.example/x.png 1x"`}, []string{RuleNotAllowed}},
-		{"video poster", `<video poster="https://mmbiz.qpic.cn/bg/640"></video>`, []string{`poster="/arch/media/bb/b.jpg"`}, nil},
+			[]string{`srcset="/arch/media/aa/a.png 2x, https://other.example/x.png 1x"`}, []string{RuleNotAllowed}, "link"},
+		{"video poster", `<video poster="https://mmbiz.qpic.cn/bg/640"></video>`, []string{`poster="/arch/media/bb/b.jpg"`}, nil, "link"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -58,7 +63,9 @@ func TestRewrite(t *testing.T) {
 				t.Fatal(err)
 			}
 			a := &article.Article{File: "content/a.md", Doc: doc}
-			r := NewRewriter(NewDefaultConfig(), m, "/arch/media/")
+			cfg := NewDefaultConfig()
+			cfg.Remote = tt.remote
+			r := NewRewriter(cfg, m, "/arch/media/")
 			if err := r.Rewrite(context.Background(), a); err != nil {
 				t.Fatal(err)
 			}

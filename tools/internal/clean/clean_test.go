@@ -1,0 +1,125 @@
+package clean
+
+import (
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/archivemirror/mirror/tools/internal/article"
+	"github.com/archivemirror/mirror/tools/internal/body"
+	"github.com/archivemirror/mirror/tools/internal/mirrortest"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// transform runs the cleanup as the build does, without the image and
+// link stages: debris, parse, WeChat markup, summary, render, sanitize.
+func transform(t testing.TB, a *article.Article) {
+	t.Helper()
+	c := New(NewDefaultConfig())
+	s := NewSanitizer(NewDefaultConfig(), "/media/")
+	ctx := context.Background()
+	for _, step := range []func(context.Context, *article.Article) error{
+		Debris, body.ParseStep, c.WeChat, c.Summarize, body.RenderStep, s.Sanitize,
+	} {
+		if err := step(ctx, a); err != nil {
+			t.Fatalf("%s: %v", a.Path, err)
+		}
+	}
+}
+
+// articles lists the example articles and the real fixtures.
+func articles(t *testing.T) map[string]string {
+	files := map[string]string{}
+	examples, _ := filepath.Glob(filepath.Join(mirrortest.RepoRoot(t), "content", "*.md"))
+	for _, f := range examples {
+		files["example-"+filepath.Base(f)] = f
+	}
+	if _, err := os.Stat(filepath.Join(mirrortest.RepoRoot(t), "..", "shared")); err == nil {
+		real, _ := filepath.Glob(filepath.Join(mirrortest.Shared(t, "fixtures", "real"), "*.md"))
+		for _, f := range real {
+			if filepath.Base(f) != "README.md" {
+				files["real-"+filepath.Base(f)] = f
+			}
+		}
+	}
+	return files
+}
+
+func load(t *testing.T, path string) *article.Article {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return article.Parse(filepath.Base(path), path, src)
+}
+
+// The cleaned body of every example and real article is stable and
+// reviewed: a change shows as a golden diff (go test -update rewrites them).
+// A second pass over the output changes nothing.
+func TestGolden(t *testing.T) {
+	for name, path := range articles(t) {
+		t.Run(name, func(t *testing.T) {
+			a := load(t, path)
+			transform(t, a)
+			golden := filepath.Join("testdata", "golden", strings.TrimSuffix(name, ".md")+".html")
+			if *update {
+				os.WriteFile(golden, a.Body, 0o644)
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update)", err)
+			}
+			if string(want) != string(a.Body) {
+				t.Errorf("cleaned body differs from %s (go test -update, then review the diff)", golden)
+			}
+			again := &article.Article{Path: a.Path, File: a.File, Body: a.Body, FrontMatter: a.FrontMatter, Params: a.Params}
+			transform(t, again)
+			if string(again.Body) != string(a.Body) {
+				t.Errorf("a second pass changed the output")
+			}
+		})
+	}
+}
+
+// Cleaning loses no text: every visible character of the original body is
+// in the cleaned one, in order, but for the fetcher's header and footer.
+func TestTextIsKept(t *testing.T) {
+	for name, path := range articles(t) {
+		t.Run(name, func(t *testing.T) {
+			a := load(t, path)
+			before := &article.Article{Path: a.Path, File: a.File, Body: a.Body, FrontMatter: a.FrontMatter}
+			Debris(context.Background(), before)
+			doc, err := body.Parse(before.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := compact(visibleText(doc))
+			transform(t, a)
+			after, _ := body.Parse(a.Body)
+			if got := compact(visibleText(after)); got != want {
+				t.Errorf("text changed:\nbefore %s\nafter  %s", clip(want), clip(got))
+			}
+		})
+	}
+}
+
+func compact(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func clip(s string) string {
+	if r := []rune(s); len(r) > 300 {
+		return string(r[:300]) + "…"
+	}
+	return s
+}

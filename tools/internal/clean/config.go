@@ -1,0 +1,44 @@
+package clean
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Config is the cleanup settings, [params.mirror.clean] in the site config.
+type Config struct {
+	// EmbedHosts are hosts whose audio and video players may stay in an
+	// article as iframes (https only). By default none: an embed becomes a
+	// box linking to the original, and nothing loads from a third party.
+	EmbedHosts []string `json:"embedHosts"`
+	// SummaryChars is how long a summary is, in characters (a Latin word
+	// counts as its letters).
+	SummaryChars int `json:"summaryChars"`
+}
+
+// NewDefaultConfig returns the settings of a site that sets none.
+func NewDefaultConfig() Config {
+	return Config{SummaryChars: 120}
+}
+
+// Validate reports settings that cannot work.
+func (c Config) Validate() error {
+	if c.SummaryChars < 10 {
+		return fmt.Errorf("summaryChars %d is too short", c.SummaryChars)
+	}
+	for _, h := range c.EmbedHosts {
+		if h == "" || strings.ContainsAny(h, "/:*") {
+			return fmt.Errorf("embedHosts: %q is not a host name", h)
+		}
+	}
+	return nil
+}
+
+func (c Config) embedAllowed(host string) bool {
+	for _, h := range c.EmbedHosts {
+		if strings.EqualFold(h, host) {
+			return true
+		}
+	}
+	return false
+}

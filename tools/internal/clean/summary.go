@@ -1,0 +1,136 @@
+package clean
+
+import (
+	"context"
+	"math"
+	"strings"
+	"unicode"
+
+	"golang.org/x/net/html"
+
+	"github.com/archivemirror/mirror/tools/internal/article"
+	"github.com/archivemirror/mirror/tools/internal/body"
+)
+
+// Params the summary step stages. Hugo reads summary itself, so its lists
+// and feeds never render whole articles to make one.
+const (
+	ParamSummary     = "summary"
+	ParamReadingTime = "readingtime"
+	ParamImage       = "image"
+)
+
+// Reading speeds: Chinese is read by the character, Latin by the word.
+const (
+	cjkPerMinute   = 400
+	wordsPerMinute = 220
+)
+
+// Summarize computes the summary, reading time and lead image of an
+// article from its document, counting characters for Chinese and words for
+// Latin scripts. An article whose front matter has a summary keeps it.
+func (c *Cleaner) Summarize(_ context.Context, a *article.Article) error {
+	text := visibleText(a.Doc)
+	if _, set := a.FrontMatter.Values[ParamSummary]; !set {
+		a.SetParam(ParamSummary, summarize(text, c.cfg.SummaryChars))
+	}
+	a.SetParam(ParamReadingTime, readingMinutes(text))
+	if src := leadImage(a.Doc); src != "" {
+		a.SetParam(ParamImage, src)
+	}
+	return nil
+}
+
+// visibleText is the text a reader sees, the mirror's own additions left out.
+func visibleText(root *html.Node) string {
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			if _, added := body.Attr(n, AddedMark); added {
+				return
+			}
+			switch n.Data {
+			case "script", "style", "template", "noscript":
+				return
+			case "br", "p", "div", "section", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote", "pre":
+				b.WriteByte(' ')
+			}
+		}
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(root)
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// summarize cuts text to about limit characters, at a word's end for Latin
+// text, and marks the cut.
+func summarize(text string, limit int) string {
+	runes := []rune(text)
+	if len(runes) <= limit {
+		return text
+	}
+	cut := limit
+	if !isCJK(runes[cut-1]) {
+		for i := cut; i > limit/2; i-- {
+			if unicode.IsSpace(runes[i]) {
+				cut = i
+				break
+			}
+		}
+	}
+	return strings.TrimRightFunc(string(runes[:cut]), func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsPunct(r)
+	}) + "…"
+}
+
+// readingMinutes is how long the text takes to read, at least a minute.
+func readingMinutes(text string) int {
+	cjk, words := 0, 0
+	inWord := false
+	for _, r := range text {
+		switch {
+		case isCJK(r):
+			cjk++
+			inWord = false
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if !inWord {
+				words++
+			}
+			inWord = true
+		default:
+			inWord = false
+		}
+	}
+	minutes := float64(cjk)/cjkPerMinute + float64(words)/wordsPerMinute
+	return max(1, int(math.Ceil(minutes)))
+}
+
+func isCJK(r rune) bool {
+	return unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Hangul, r)
+}
+
+// leadImage is the first local image of the article, for list thumbnails
+// and social cards.
+func leadImage(root *html.Node) string {
+	src := ""
+	body.Walk(root, func(n *html.Node) {
+		if src != "" || n.Data != "img" {
+			return
+		}
+		if _, added := body.Attr(n, AddedMark); added {
+			return
+		}
+		if s, ok := body.Attr(n, "src"); ok && strings.HasPrefix(s, "/") {
+			if _, isAvatar := body.Attr(n.Parent, AddedMark); !isAvatar {
+				src = s
+			}
+		}
+	})
+	return src
+}

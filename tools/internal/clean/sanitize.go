@@ -84,9 +84,9 @@ var (
 
 // ids the cleanup wrote (prefixed); and the safe shapes of other values.
 var (
-	prefixedID   = regexp.MustCompile(`^` + IDPrefix + `[\w\-:.]{0,100}$`)
-	safeNumber   = regexp.MustCompile(`^[0-9.%]+$`)
-	safeText     = regexp.MustCompile(`^[^<>"'\\` + "`" + `{}]*$`)
+	prefixedID = regexp.MustCompile(`^` + IDPrefix + `[\w\-:.]{0,100}$`)
+	safeNumber = regexp.MustCompile(`^[0-9.%]+$`)
+	safeText   = regexp.MustCompile(`^[^<>"'\\` + "`" + `{}]*$`)
 )
 
 func policy(cfg Config, mediaPrefix string) *bluemonday.Policy {

@@ -29,6 +29,7 @@ func Parse(b []byte) (*html.Node, error) {
 
 // Render serializes the children of a tree made by Parse.
 func Render(root *html.Node) ([]byte, error) {
+	hoistFromVoid(root)
 	var buf bytes.Buffer
 	for c := root.FirstChild; c != nil; c = c.NextSibling {
 		if err := html.Render(&buf, c); err != nil {
@@ -36,6 +37,29 @@ func Render(root *html.Node) ([]byte, error) {
 		}
 	}
 	return buf.Bytes(), nil
+}
+
+// voidElements cannot have children in HTML; html.Render refuses a tree
+// where one does, which the parser builds for a foreign-content element
+// with such a name (<math><area>x).
+var voidElements = map[string]bool{
+	"area": true, "base": true, "br": true, "col": true, "embed": true, "hr": true, "img": true, "input": true,
+	"keygen": true, "link": true, "meta": true, "param": true, "source": true, "track": true, "wbr": true,
+}
+
+// hoistFromVoid moves the children of void-named elements out after them,
+// which is also where a browser reading the serialized HTML puts them.
+func hoistFromVoid(n *html.Node) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && voidElements[c.Data] {
+			for c.LastChild != nil {
+				child := c.LastChild
+				c.RemoveChild(child)
+				n.InsertBefore(child, c.NextSibling)
+			}
+		}
+		hoistFromVoid(c)
+	}
 }
 
 // ParseStep is the pipeline step that parses the article's body into Doc.

@@ -279,7 +279,7 @@ func (r *run) rewrite(ctx context.Context) error {
 		{Name: "wechat", Run: cleaner.WeChat},
 		{Name: "summarize", Run: cleaner.Summarize},
 		{Name: "render", Run: body.RenderStep},
-		{Name: "sanitize", Run: clean.NewSanitizer(r.cfg.Clean, r.mediaPrefix()).Sanitize},
+		{Name: "sanitize", Run: clean.NewSanitizer(r.cfg.Clean, r.mediaPrefix(), r.cfg.Images.Remote == "load").Sanitize},
 	}
 	var mu sync.Mutex
 	var stageErr error

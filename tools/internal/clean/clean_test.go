@@ -11,20 +11,37 @@ import (
 
 	"github.com/archivemirror/mirror/tools/internal/article"
 	"github.com/archivemirror/mirror/tools/internal/body"
+	"github.com/archivemirror/mirror/tools/internal/images"
+	"github.com/archivemirror/mirror/tools/internal/links"
 	"github.com/archivemirror/mirror/tools/internal/mirrortest"
+	"github.com/archivemirror/mirror/tools/internal/store"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
-// transform runs the cleanup as the build does, without the image and
-// link stages: debris, parse, WeChat markup, summary, render, sanitize.
+// transform runs every document stage as an offline build with an empty
+// image store does: debris, parse, images (remote ones become links), links
+// (to articles not archived), WeChat markup, summary, render, sanitize.
 func transform(t testing.TB, a *article.Article) {
 	t.Helper()
+	if err := Debris(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	reclean(t, a)
+}
+
+// reclean runs the document stages alone: what a second pass over the
+// output means (the fetcher's debris is gone by then, and the output is not
+// the fetcher's format).
+func reclean(t testing.TB, a *article.Article) {
+	t.Helper()
 	c := New(NewDefaultConfig())
-	s := NewSanitizer(NewDefaultConfig(), "/media/")
+	s := NewSanitizer(NewDefaultConfig(), "/media/", false)
+	imgs := images.NewRewriter(images.NewDefaultConfig(), store.NewManifest(), "/media/")
+	lnks := links.NewRewriter(links.NewGraph(links.NewIndex(nil, nil)), "/ref")
 	ctx := context.Background()
 	for _, step := range []func(context.Context, *article.Article) error{
-		Debris, body.ParseStep, c.WeChat, c.Summarize, body.RenderStep, s.Sanitize,
+		body.ParseStep, imgs.Rewrite, lnks.Rewrite, c.WeChat, c.Summarize, body.RenderStep, s.Sanitize,
 	} {
 		if err := step(ctx, a); err != nil {
 			t.Fatalf("%s: %v", a.Path, err)
@@ -78,7 +95,7 @@ func TestGolden(t *testing.T) {
 				t.Errorf("cleaned body differs from %s (go test -update, then review the diff)", golden)
 			}
 			again := &article.Article{Path: a.Path, File: a.File, Body: a.Body, FrontMatter: a.FrontMatter, Params: a.Params}
-			transform(t, again)
+			reclean(t, again)
 			if string(again.Body) != string(a.Body) {
 				t.Errorf("a second pass changed the output")
 			}

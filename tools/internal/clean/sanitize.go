@@ -20,22 +20,26 @@ type Sanitizer struct {
 
 // NewSanitizer builds the policy. mediaPrefix is the URL path of the image
 // store's files, the only place inline styles may load images from.
-func NewSanitizer(cfg Config, mediaPrefix string) *Sanitizer {
-	return &Sanitizer{policy: policy(cfg, mediaPrefix)}
+// remoteImages lets img elements load from other hosts (the image stage's
+// "load" setting); by default images come from the site itself or data:.
+func NewSanitizer(cfg Config, mediaPrefix string, remoteImages bool) *Sanitizer {
+	return &Sanitizer{policy: policy(cfg, mediaPrefix, remoteImages)}
 }
 
 // Sanitize is the last step before staging: it sanitizes the body as it
 // will be written, and again until parsing and serializing it changes
 // nothing, so the document a browser builds from the bytes is the one that
 // was sanitized (HTML that changes meaning when re-serialized is how
-// mutation XSS gets past sanitizers).
+// mutation XSS gets past sanitizers). Each round also collapses what
+// sanitizing emptied, so cleaning the output again changes nothing.
 func (s *Sanitizer) Sanitize(_ context.Context, a *article.Article) error {
 	out := s.policy.SanitizeBytes(a.Body)
-	for range 4 {
+	for range 6 {
 		doc, err := body.Parse(out)
 		if err != nil {
 			return err
 		}
+		collapse(doc)
 		again, err := body.Render(doc)
 		if err != nil {
 			return err
@@ -89,7 +93,7 @@ var (
 	safeText   = regexp.MustCompile(`^[^<>"'\\` + "`" + `{}]*$`)
 )
 
-func policy(cfg Config, mediaPrefix string) *bluemonday.Policy {
+func policy(cfg Config, mediaPrefix string, remoteImages bool) *bluemonday.Policy {
 	p := bluemonday.NewPolicy()
 	p.AllowElements(textElements...)
 	p.AllowElements(svgElements...)
@@ -116,9 +120,16 @@ func policy(cfg Config, mediaPrefix string) *bluemonday.Policy {
 	p.AllowAttrs("href").OnElements("a")
 	p.AllowAttrs("rel").Matching(regexp.MustCompile(`^[a-z ]+$`)).OnElements("a")
 	p.AllowAttrs("name").Matching(prefixedID).OnElements("a")
-	p.AllowAttrs("src").OnElements("img")
 	p.AllowDataURIImages()
-	p.AllowAttrs("srcset", "sizes").Matching(regexp.MustCompile(`^[^<>"'()\\]*$`)).OnElements("img", "source")
+	if remoteImages {
+		p.AllowAttrs("src").OnElements("img")
+		p.AllowAttrs("srcset").Matching(regexp.MustCompile(`^[^<>"'()\\]*$`)).OnElements("img", "source")
+	} else {
+		// Only the site's own files: nothing loads from a third party.
+		p.AllowAttrs("src").Matching(localOrDataImage).OnElements("img")
+		p.AllowAttrs("srcset").Matching(localSrcset).OnElements("img", "source")
+	}
+	p.AllowAttrs("sizes").Matching(regexp.MustCompile(`^[^<>"'\\]*$`)).OnElements("img", "source")
 	p.AllowAttrs("alt").Matching(safeAlt).OnElements("img")
 	p.AllowAttrs("loading").Matching(regexp.MustCompile(`^(lazy|eager)$`)).OnElements("img")
 	p.AllowAttrs("decoding").Matching(regexp.MustCompile(`^(async|sync|auto)$`)).OnElements("img")
@@ -137,6 +148,13 @@ func policy(cfg Config, mediaPrefix string) *bluemonday.Policy {
 	p.AddSpaceWhenStrippingTag(true)
 	return p
 }
+
+// localOrDataImage is an image on the site itself (a path, not a
+// protocol-relative //host URL) or inline data.
+var localOrDataImage = regexp.MustCompile(`^(/[^/\\]|data:image/)`)
+
+// localSrcset is a srcset whose every candidate is on the site itself.
+var localSrcset = regexp.MustCompile(`^\s*/[^/\\,\s][^,\s]*(\s+[\d.]+[wx])?(\s*,\s*/[^/\\,\s][^,\s]*(\s+[\d.]+[wx])?)*\s*$`)
 
 // safeAlt allows any text in alt: the renderer escapes it.
 var safeAlt = regexp.MustCompile(`^[^\x00]*$`)

@@ -150,7 +150,8 @@ func prefixIDs(n *html.Node) {
 		body.SetAttr(n, "id", IDPrefix+id)
 	}
 	if n.Data == "a" {
-		if href, ok := body.Attr(n, "href"); ok && strings.HasPrefix(href, "#") && len(href) > 1 && !strings.HasPrefix(href, "#"+IDPrefix) {
+		href, _ := body.Attr(n, "href")
+		if href = strings.TrimSpace(href); strings.HasPrefix(href, "#") && len(href) > 1 && !strings.HasPrefix(href, "#"+IDPrefix) {
 			body.SetAttr(n, "href", "#"+IDPrefix+href[1:])
 		}
 	}

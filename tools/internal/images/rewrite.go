@@ -186,9 +186,23 @@ func replaceWithLink(img *html.Node, remote string) {
 	if alt, ok := body.Attr(img, "alt"); ok && strings.TrimSpace(alt) != "" {
 		label = "Image not archived (" + strings.TrimSpace(alt) + "): open it on its original site"
 	}
+	if insideLink(img) {
+		// Links do not nest: say so in plain text inside the outer link.
+		a = &html.Node{Type: html.ElementNode, DataAtom: atom.Span, Data: "span", Attr: []html.Attribute{{Key: "data-mirror", Val: "remote-image"}}}
+		label = "[image not archived]"
+	}
 	a.AppendChild(&html.Node{Type: html.TextNode, Data: label})
 	img.Parent.InsertBefore(a, img)
 	img.Parent.RemoveChild(img)
+}
+
+func insideLink(n *html.Node) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p.Type == html.ElementNode && p.Data == "a" {
+			return true
+		}
+	}
+	return false
 }
 
 // srcset localizes each candidate of a srcset that is in the store.

@@ -26,6 +26,7 @@ import (
 	"github.com/archivemirror/mirror/tools/internal/links"
 	"github.com/archivemirror/mirror/tools/internal/pipeline"
 	"github.com/archivemirror/mirror/tools/internal/report"
+	"github.com/archivemirror/mirror/tools/internal/search"
 	"github.com/archivemirror/mirror/tools/internal/stage"
 	"github.com/archivemirror/mirror/tools/internal/store"
 	"github.com/archivemirror/mirror/tools/internal/validate"
@@ -365,7 +366,23 @@ func (r *run) render(ctx context.Context) error {
 	if err := publishMedia(r.store, r.rewriter.Used(), filepath.Join(tmp, mediaDir)); err != nil {
 		return err
 	}
+	if err := r.index(ctx, tmp); err != nil {
+		return err
+	}
 	return swapDir(tmp, r.opts.Dest)
+}
+
+// index builds the search index when Pagefind is installed, and says so
+// when it is not: the search page then searches titles only.
+func (r *run) index(ctx context.Context, site string) error {
+	exe, ok := search.Find(r.opts.Root)
+	if !ok {
+		r.report.Notices = append(r.report.Notices, "search: Pagefind is not installed (npm ci); the site searches titles only")
+		return nil
+	}
+	d, err := search.Index(ctx, exe, site)
+	r.report.AddStage(report.Stage{Name: "search", Articles: r.report.Staged, Duration: d})
+	return err
 }
 
 // publishMedia puts the store files in use into the site: hard links when

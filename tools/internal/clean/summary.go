@@ -4,8 +4,10 @@ import (
 	"context"
 	"math"
 	"strings"
+	"time"
 	"unicode"
 
+	"github.com/gohugoio/hugo/common/htime"
 	"golang.org/x/net/html"
 
 	"github.com/archivemirror/mirror/tools/internal/article"
@@ -18,6 +20,8 @@ const (
 	ParamSummary     = "summary"
 	ParamReadingTime = "readingtime"
 	ParamImage       = "image"
+	ParamYears       = "years"
+	ParamMonths      = "months"
 )
 
 // Reading speeds: Chinese is read by the character, Latin by the word.
@@ -35,8 +39,22 @@ func (c *Cleaner) Summarize(_ context.Context, a *article.Article) error {
 		a.SetParam(ParamSummary, summarize(text, c.cfg.SummaryChars))
 	}
 	a.SetParam(ParamReadingTime, readingMinutes(text))
-	if src := leadImage(a.Doc); src != "" {
+	if img := leadImage(a.Doc); img != nil {
+		src, _ := body.Attr(img, "src")
 		a.SetParam(ParamImage, src)
+		if w, ok := body.Attr(img, "width"); ok {
+			a.SetParam(ParamImage+"width", w)
+		}
+		if h, ok := body.Attr(img, "height"); ok {
+			a.SetParam(ParamImage+"height", h)
+		}
+	}
+	if d, ok := a.FrontMatter.Values["date"]; ok {
+		if t, err := htime.ToTimeInDefaultLocationE(d, time.UTC); err == nil {
+			// The archive pages: a year and a month taxonomy.
+			a.SetParam(ParamYears, []string{t.Format("2006")})
+			a.SetParam(ParamMonths, []string{t.Format("2006-01")})
+		}
 	}
 	return nil
 }
@@ -116,21 +134,19 @@ func isCJK(r rune) bool {
 }
 
 // leadImage is the first local image of the article, for list thumbnails
-// and social cards.
-func leadImage(root *html.Node) string {
-	src := ""
+// and social cards; the account card's avatar does not count.
+func leadImage(root *html.Node) *html.Node {
+	var lead *html.Node
 	body.Walk(root, func(n *html.Node) {
-		if src != "" || n.Data != "img" {
+		if lead != nil || n.Data != "img" {
 			return
 		}
-		if _, added := body.Attr(n, AddedMark); added {
+		if _, inCard := body.Attr(n.Parent, AddedMark); inCard {
 			return
 		}
-		if s, ok := body.Attr(n, "src"); ok && strings.HasPrefix(s, "/") {
-			if _, isAvatar := body.Attr(n.Parent, AddedMark); !isAvatar {
-				src = s
-			}
+		if s, ok := body.Attr(n, "src"); ok && strings.HasPrefix(s, "/") && !strings.HasPrefix(s, "//") {
+			lead = n
 		}
 	})
-	return src
+	return lead
 }

@@ -28,9 +28,11 @@ type Report struct {
 	// Pages is how many pages Hugo built (articles, lists, taxonomies).
 	Pages int `json:"pages"`
 
-	Stages []Stage       `json:"stages"`
-	Images *images.Stats `json:"images,omitempty"`
-	Links  *links.Counts `json:"links,omitempty"`
+	Stages []Stage `json:"stages"`
+	// Notices are things a person should know that are not findings.
+	Notices []string      `json:"notices,omitempty"`
+	Images  *images.Stats `json:"images,omitempty"`
+	Links   *links.Counts `json:"links,omitempty"`
 	// ImageFailures are the images that could not be localized, and why.
 	ImageFailures []ImageFailure    `json:"image_failures,omitempty"`
 	Findings      []article.Finding `json:"findings"`
@@ -130,6 +132,9 @@ func (r *Report) WriteSummary(w io.Writer) {
 	}
 	if r.Links != nil {
 		fmt.Fprintf(w, "  %s\n", r.Links)
+	}
+	for _, n := range r.Notices {
+		fmt.Fprintf(w, "  note: %s\n", n)
 	}
 	for _, s := range r.Stages {
 		fmt.Fprintf(w, "  %-10s %6d articles %4d failures %4d errors %4d warnings %8s\n",

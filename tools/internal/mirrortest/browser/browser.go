@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -166,4 +167,37 @@ func (b *Browser) Errors() []string {
 	out := b.errors
 	b.errors = nil
 	return out
+}
+
+// Viewport sets the window size, as a phone (mobile, touch) when narrow.
+func (b *Browser) Viewport(t testing.TB, width, height int64) {
+	t.Helper()
+	var opts []chromedp.EmulateViewportOption
+	if width < 600 {
+		opts = append(opts, chromedp.EmulateMobile, chromedp.EmulateScale(2))
+	}
+	b.Do(t, chromedp.EmulateViewport(width, height, opts...))
+}
+
+// ColorScheme makes the page see prefers-color-scheme as "light" or "dark".
+func (b *Browser) ColorScheme(t testing.TB, scheme string) {
+	t.Helper()
+	_, err := chromedp.Call(b.Ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+		Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Screenshot returns a PNG of the whole page.
+func (b *Browser) Screenshot(t testing.TB) []byte {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(b.Ctx, 30*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return png
 }

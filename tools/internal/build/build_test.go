@@ -111,6 +111,7 @@ func readPage(t *testing.T, dest, slug string) string {
 
 var imgTag = regexp.MustCompile(`<img [^>]*>`)
 var srcAttr = regexp.MustCompile(` src="([^"]*)"`)
+var srcsetAttr = regexp.MustCompile(` srcset="([^"]*)"`)
 
 // checkImagesLocal checks every image of every article page is served from
 // the site itself, and the file is there.
@@ -131,6 +132,14 @@ func checkImagesLocal(t *testing.T, content, dest string) int {
 			}
 			if _, err := os.Stat(filepath.Join(dest, filepath.FromSlash(m[1]))); err != nil {
 				t.Errorf("%s: %v", e.Name(), err)
+			}
+			if m := srcsetAttr.FindStringSubmatch(tag); m != nil {
+				for _, cand := range strings.Split(m[1], ",") {
+					f := strings.Fields(cand)
+					if _, err := os.Stat(filepath.Join(dest, filepath.FromSlash(f[0]))); err != nil || !strings.HasPrefix(f[0], "/media/") {
+						t.Errorf("%s: srcset candidate %s: %v", e.Name(), f[0], err)
+					}
+				}
 			}
 			if !strings.Contains(tag, `width="`) || !strings.Contains(tag, `loading="lazy"`) {
 				t.Errorf("%s: %s lacks width or lazy loading", e.Name(), tag)

@@ -11,7 +11,7 @@ import (
 // benchLocalize localizes n images of the given size from a local origin
 // into a fresh in-memory store per iteration, on the default 8 connections,
 // and reports images per second.
-func benchLocalize(b *testing.B, width, height int) {
+func benchLocalize(b *testing.B, width, height int, widths []int) {
 	c := newCDN(&testing.T{})
 	defer c.Close()
 	const n = 100
@@ -24,7 +24,9 @@ func benchLocalize(b *testing.B, width, height int) {
 	b.ResetTimer()
 	for b.Loop() {
 		st := memStore(&testing.T{})
-		stats, err := localizer(&testing.T{}, c, NewDefaultConfig(), st).Localize(context.Background(), refs)
+		cfg := NewDefaultConfig()
+		cfg.Widths = widths
+		stats, err := localizer(&testing.T{}, c, cfg, st).Localize(context.Background(), refs)
 		if err != nil || stats.Stored != n {
 			b.Fatalf("%+v %v", stats, err)
 		}
@@ -35,7 +37,13 @@ func benchLocalize(b *testing.B, width, height int) {
 }
 
 // A 1080×720 JPEG: fetched, checked, stored byte for byte.
-func BenchmarkLocalizePassThrough(b *testing.B) { benchLocalize(b, 1080, 720) }
+func BenchmarkLocalizePassThrough(b *testing.B) { benchLocalize(b, 1080, 720, nil) }
+
+// The same, plus the default 540 px copy for srcset (a decode, a resize, an
+// encode).
+func BenchmarkLocalizePassThroughWithVariant(b *testing.B) {
+	benchLocalize(b, 1080, 720, NewDefaultConfig().Widths)
+}
 
 // A 2160×1440 JPEG: fetched, decoded, scaled to 1080 wide, encoded, stored.
-func BenchmarkLocalizeResize(b *testing.B) { benchLocalize(b, 2160, 1440) }
+func BenchmarkLocalizeResize(b *testing.B) { benchLocalize(b, 2160, 1440, nil) }

@@ -21,6 +21,9 @@ type Config struct {
 	Store string `json:"store"`
 	// MaxWidth is the widest stored image; wider ones are scaled down.
 	MaxWidth int `json:"maxWidth"`
+	// Widths are the narrower copies made of each image for srcset, so a
+	// phone downloads less; none for images not wider than a width.
+	Widths []int `json:"widths"`
 	// JPEGQuality is used when an image is re-encoded as JPEG.
 	JPEGQuality int `json:"jpegQuality"`
 	// MaxPixels refuses images with more pixels (all GIF frames counted)
@@ -53,6 +56,7 @@ func NewDefaultConfig() Config {
 		Hosts:        []string{"mmbiz.qpic.cn", "mmbiz.qlogo.cn", "wx.qlogo.cn"},
 		Store:        "media",
 		MaxWidth:     1080,
+		Widths:       []int{540},
 		JPEGQuality:  85,
 		MaxPixels:    50_000_000,
 		MaxBytes:     25 << 20,
@@ -102,6 +106,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("retries, maxRedirects and jobs cannot be negative")
 	case c.Store == "":
 		return fmt.Errorf("store must name a directory")
+	case !validWidths(c.Widths, c.MaxWidth):
+		return fmt.Errorf("widths %v: each must be between 16 and maxWidth (%d)", c.Widths, c.MaxWidth)
 	case c.Remote != "link" && c.Remote != "load":
 		return fmt.Errorf(`remote must be "link" or "load", not %q`, c.Remote)
 	}
@@ -140,4 +146,13 @@ func (c Config) fetchConfig() fetch.Config {
 
 func (c Config) resizeOptions() resize.Options {
 	return resize.Options{MaxWidth: c.MaxWidth, JPEGQuality: c.JPEGQuality}
+}
+
+func validWidths(widths []int, maxWidth int) bool {
+	for _, w := range widths {
+		if w < 16 || w >= maxWidth {
+			return false
+		}
+	}
+	return true
 }

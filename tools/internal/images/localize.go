@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/spf13/afero"
+
 	"github.com/archivemirror/mirror/tools/internal/images/fetch"
 	"github.com/archivemirror/mirror/tools/internal/images/resize"
 	"github.com/archivemirror/mirror/tools/internal/pipeline"
@@ -143,6 +145,10 @@ func (l *Localizer) one(ctx context.Context, ref Ref) outcome {
 	m := l.store.Manifest()
 	prev, known := m.Get(ref.Key)
 	if known && prev.Status == store.OK && l.store.Has(prev.File) {
+		if err := l.completeVariants(prev); err != nil {
+			l.fail(ref, prev, err, true)
+			return outcome{kind: "failed"}
+		}
 		return outcome{kind: "cached"}
 	}
 	if known && prev.Status == store.Failed && prev.Permanent && !l.RetryFailed {
@@ -194,12 +200,67 @@ func (l *Localizer) keep(ref Ref, data []byte) (outcome, error) {
 	if err != nil {
 		return outcome{}, err
 	}
-	l.store.Manifest().Set(store.Entry{
+	e := store.Entry{
 		Key: ref.Key, URL: ref.URL, Status: store.OK,
 		File: name, Width: outInfo.Width, Height: outInfo.Height, Format: string(outInfo.Format),
 		Bytes: int64(len(out)), Fetched: l.Now().UTC(),
-	})
+	}
+	if e.Variants, err = l.variants(out, outInfo, nil); err != nil {
+		return outcome{}, err
+	}
+	l.store.Manifest().Set(e)
 	return outcome{kind: "stored", resized: !l.cfg.resizeOptions().Passes(info)}, nil
+}
+
+// completeVariants makes the narrower copies a stored image lacks (the
+// widths setting changed, or the store predates it), from the stored file:
+// no request is sent.
+func (l *Localizer) completeVariants(e store.Entry) error {
+	missing := false
+	for _, w := range l.cfg.Widths {
+		if _, ok := e.Variants[w]; !ok && w < e.Width && e.Format != string(resize.GIF) {
+			missing = true
+		}
+	}
+	if !missing {
+		return nil
+	}
+	data, err := afero.ReadFile(l.store.Fs(), l.store.Path(e.File))
+	if err != nil {
+		return err
+	}
+	info := resize.Info{Format: resize.Format(e.Format), Width: e.Width, Height: e.Height, Frames: 1, Orientation: 1}
+	if e.Variants, err = l.variants(data, info, e.Variants); err != nil {
+		return err
+	}
+	l.store.Manifest().Set(e)
+	return nil
+}
+
+// variants stores the narrower copies of an image that have is missing.
+func (l *Localizer) variants(data []byte, info resize.Info, have map[int]string) (map[int]string, error) {
+	var widths []int
+	for _, w := range l.cfg.Widths {
+		if _, ok := have[w]; !ok {
+			widths = append(widths, w)
+		}
+	}
+	vs, err := resize.Variants(data, info, widths, l.cfg.JPEGQuality)
+	if err != nil || len(vs) == 0 {
+		return have, err
+	}
+	out := map[int]string{}
+	for w, f := range have {
+		out[w] = f
+	}
+	for _, v := range vs {
+		name, err := l.store.Put(v.Data, v.Format.Ext())
+		if err != nil {
+			return have, err
+		}
+		out[v.Width] = name
+	}
+	return out, nil
 }
 
 func (l *Localizer) fail(ref Ref, prev store.Entry, err error, permanent bool) {

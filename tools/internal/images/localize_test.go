@@ -563,3 +563,41 @@ func files(dir string) int {
 	})
 	return n
 }
+
+// Wide images get their narrower copies; a store made without them gets
+// them on the next run from the stored files, with no request.
+func TestVariants(t *testing.T) {
+	c := newCDN(t)
+	wide, narrow := c.bytes("/wide", pngOf(1000, 500)), c.bytes("/narrow", pngOf(300, 200))
+	st := memStore(t)
+	cfg := testConfig()
+	cfg.Widths = nil
+	if _, err := localizer(t, c, cfg, st).Localize(context.Background(), Scan(page(wide, narrow))); err != nil {
+		t.Fatal(err)
+	}
+	if e, _ := stored(t, st, wide); len(e.Variants) != 0 {
+		t.Fatalf("variants made with no widths: %v", e.Variants)
+	}
+	before := c.total.Load()
+	cfg.Widths = []int{540, 720}
+	if _, err := localizer(t, c, cfg, st).Localize(context.Background(), Scan(page(wide, narrow))); err != nil {
+		t.Fatal(err)
+	}
+	if c.total.Load() != before {
+		t.Errorf("completing variants sent %d requests", c.total.Load()-before)
+	}
+	e, _ := stored(t, st, wide)
+	for _, w := range []int{540, 720} {
+		data, err := afero.ReadFile(st.Fs(), st.Path(e.Variants[w]))
+		if err != nil {
+			t.Fatalf("variant %d: %v", w, err)
+		}
+		m, err := png.Decode(bytes.NewReader(data))
+		if err != nil || m.Bounds().Dx() != w || m.Bounds().Dy() != w/2 {
+			t.Errorf("variant %d is %v (%v)", w, m.Bounds(), err)
+		}
+	}
+	if e, _ := stored(t, st, narrow); len(e.Variants) != 0 {
+		t.Errorf("a 300 px image got variants: %v", e.Variants)
+	}
+}

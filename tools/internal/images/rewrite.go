@@ -2,7 +2,9 @@ package images
 
 import (
 	"context"
+	"fmt"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -69,9 +71,7 @@ func (r *Rewriter) Rewrite(_ context.Context, a *article.Article) error {
 		}
 		e, ok := r.manifest.Get(key)
 		if ok && e.Status == store.OK {
-			r.mu.Lock()
-			r.used[e.File] = true
-			r.mu.Unlock()
+			r.use(e.File)
 			return e, true
 		}
 		if !reported[key] {
@@ -168,6 +168,10 @@ func (r *Rewriter) img(n *html.Node, local func(string) (store.Entry, bool)) {
 		return
 	}
 	body.SetAttr(n, "src", r.prefix+e.File)
+	if srcset := r.variantSrcset(e); srcset != "" {
+		body.SetAttr(n, "srcset", srcset)
+		body.SetAttr(n, "sizes", "(max-width: 42rem) 100vw, 40rem")
+	}
 	body.SetAttr(n, "width", strconv.Itoa(e.Width))
 	body.SetAttr(n, "height", strconv.Itoa(e.Height))
 	body.SetAttr(n, "loading", "lazy")
@@ -203,6 +207,32 @@ func insideLink(n *html.Node) bool {
 		}
 	}
 	return false
+}
+
+// variantSrcset lists an image's stored copies by width, the image itself
+// last, or "" when it has no copies.
+func (r *Rewriter) variantSrcset(e store.Entry) string {
+	if len(e.Variants) == 0 {
+		return ""
+	}
+	widths := make([]int, 0, len(e.Variants))
+	for w := range e.Variants {
+		widths = append(widths, w)
+	}
+	sort.Ints(widths)
+	var b strings.Builder
+	for _, w := range widths {
+		r.use(e.Variants[w])
+		fmt.Fprintf(&b, "%s%s %dw, ", r.prefix, e.Variants[w], w)
+	}
+	fmt.Fprintf(&b, "%s%s %dw", r.prefix, e.File, e.Width)
+	return b.String()
+}
+
+func (r *Rewriter) use(file string) {
+	r.mu.Lock()
+	r.used[file] = true
+	r.mu.Unlock()
 }
 
 // srcset localizes each candidate of a srcset that is in the store.

@@ -17,6 +17,10 @@ func TestRewrite(t *testing.T) {
 		m.Set(store.Entry{Key: key, URL: u, Status: store.OK, File: file, Width: w, Height: h})
 	}
 	ok("https://mmbiz.qpic.cn/a/640?wx_fmt=png", "aa/a.png", 1080, 608)
+	key0, _, _ := Key("https://mmbiz.qpic.cn/a/640?wx_fmt=png")
+	e0, _ := m.Get(key0)
+	e0.Variants = map[int]string{540: "cc/a540.png"}
+	m.Set(e0)
 	ok("https://mmbiz.qpic.cn/head/0?wx_fmt=png", "hh/h.png", 300, 300)
 	ok("https://mmbiz.qpic.cn/bg/640", "bb/b.jpg", 10, 10)
 	key, u, _ := Key("https://mmbiz.qpic.cn/gone/640")
@@ -29,7 +33,7 @@ func TestRewrite(t *testing.T) {
 	}{
 		{"data-src wins over a placeholder src",
 			`<img data-src="https://mmbiz.qpic.cn/a/640?wx_fmt=png&amp;from=appmsg" src="data:image/svg+xml,x" data-w="1080">`,
-			[]string{`src="/arch/media/aa/a.png"`, `width="1080"`, `height="608"`, `loading="lazy"`, `decoding="async"`, `data-origin="https://mmbiz.qpic.cn/a/640?wx_fmt=png"`},
+			[]string{`src="/arch/media/aa/a.png"`, `srcset="/arch/media/cc/a540.png 540w, /arch/media/aa/a.png 1080w"`, `sizes="`, `width="1080"`, `height="608"`, `loading="lazy"`, `decoding="async"`, `data-origin="https://mmbiz.qpic.cn/a/640?wx_fmt=png"`},
 			nil, "link"},
 		{"protocol-relative src",
 			`<img src="//mmbiz.qpic.cn/a/640?wx_fmt=png#imgIndex=2">`,
@@ -53,7 +57,7 @@ func TestRewrite(t *testing.T) {
 		{"background image", `<section style="background-image: url(&quot;https://mmbiz.qpic.cn/bg/640&quot;); color: red">x</section>`,
 			[]string{`url(&#34;/arch/media/bb/b.jpg&#34;)`, `color: red`}, nil, "link"},
 		{"srcset", `<img src="https://mmbiz.qpic.cn/a/640" srcset="https://mmbiz.qpic.cn/a/640 2x, https://other.example/x.png 1x">`,
-			[]string{`srcset="/arch/media/aa/a.png 2x, https://other.example/x.png 1x"`}, []string{RuleNotAllowed}, "link"},
+			[]string{`srcset="/arch/media/cc/a540.png 540w, /arch/media/aa/a.png 1080w"`}, []string{RuleNotAllowed}, "link"},
 		{"video poster", `<video poster="https://mmbiz.qpic.cn/bg/640"></video>`, []string{`poster="/arch/media/bb/b.jpg"`}, nil, "link"},
 	}
 	for _, tt := range tests {

@@ -124,3 +124,48 @@ func paletteWithTransparency(p color.Palette) color.Palette {
 	}
 	return p
 }
+
+// Variant is a narrower copy of an image, for srcset.
+type Variant struct {
+	Width, Height int
+	Data          []byte
+	Format        Format
+}
+
+// Variants makes copies of an image at each of widths narrower than it,
+// from the image as stored. Animated GIFs get none: their frames make
+// copies costly, and browsers show them at any size.
+func Variants(data []byte, info Info, widths []int, quality int) ([]Variant, error) {
+	var wanted []int
+	for _, w := range widths {
+		if w > 0 && w < info.Width {
+			wanted = append(wanted, w)
+		}
+	}
+	if len(wanted) == 0 || info.Format == GIF {
+		return nil, nil
+	}
+	img, err := imaging.Decode(bytes.NewReader(data), imaging.AutoOrientation(true))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrTruncated, err)
+	}
+	var out []Variant
+	for _, w := range wanted {
+		small := imaging.Resize(img, w, 0, imaging.Lanczos)
+		var buf bytes.Buffer
+		format := info.Format
+		switch {
+		case format == PNG, format == WebP && !opaque(img):
+			format = PNG
+			err = (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, small)
+		default:
+			format = JPEG
+			err = jpeg.Encode(&buf, small, &jpeg.Options{Quality: quality})
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Variant{Width: w, Height: small.Bounds().Dy(), Data: buf.Bytes(), Format: format})
+	}
+	return out, nil
+}

@@ -5,7 +5,7 @@ BUILDFLAGS ?=
 SOURCES   := $(shell find tools -name '*.go' -not -name '*_test.go') go.mod go.sum
 
 .DEFAULT_GOAL := build
-.PHONY: build test vet clean help
+.PHONY: build test vet clean help audit screenshots
 
 build: $(MIRROR) ## Build the archive from content/ into public/ (BUILDFLAGS="--strict" etc.)
 	$(MIRROR) build $(BUILDFLAGS)
@@ -26,3 +26,10 @@ clean: ## Remove bin/ and public/ (the content and the image store stay)
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+audit: build ## Lighthouse on the home and an article page (writes docs/audit.json)
+	cd scripts/audit && npm ci --no-audit --no-fund
+	node scripts/audit/audit.mjs public docs/audit.json
+
+screenshots: ## Screenshots of the theme into docs/screenshots (needs chromium)
+	$(GO) test ./tools/internal/build -run TestScreenshots -args -screenshots

@@ -369,7 +369,43 @@ func (r *run) render(ctx context.Context) error {
 	if err := r.index(ctx, tmp); err != nil {
 		return err
 	}
+	if err := r.measure(tmp); err != nil {
+		return err
+	}
 	return swapDir(tmp, r.opts.Dest)
+}
+
+// Hosting limits a mirror's site must fit in.
+const (
+	githubPagesBytes     = 1 << 30 // GitHub Pages: 1 GB published site
+	cloudflarePagesFiles = 20000   // Cloudflare Pages: 20,000 files
+)
+
+// measure counts the site's files and bytes and warns when they come near
+// what common static hosts accept.
+func (r *run) measure(site string) error {
+	var files int
+	var bytes int64
+	err := filepath.WalkDir(site, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		files++
+		bytes += info.Size()
+		return nil
+	})
+	r.report.SiteFiles, r.report.SiteBytes = files, bytes
+	if bytes > githubPagesBytes*8/10 {
+		r.report.Notices = append(r.report.Notices, fmt.Sprintf("the site is %.0f MB, near GitHub Pages' limit of 1 GB", float64(bytes)/1e6))
+	}
+	if files > cloudflarePagesFiles*8/10 {
+		r.report.Notices = append(r.report.Notices, fmt.Sprintf("the site has %d files, near Cloudflare Pages' limit of 20,000", files))
+	}
+	return err
 }
 
 // index builds the search index when Pagefind is installed, and says so

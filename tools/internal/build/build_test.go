@@ -245,3 +245,41 @@ func TestExampleLinksResolve(t *testing.T) {
 		})
 	}
 }
+
+var assetRef = regexp.MustCompile(`<(?:link rel="stylesheet" href|script src)="([^"]+)"`)
+
+// Every page loads under 30 KB of CSS and JavaScript, before compression
+// (the search page's Pagefind bundle, loaded when a search starts, aside),
+// and every page but search works without JavaScript: it has none.
+func TestPageWeight(t *testing.T) {
+	root := mirrortest.RepoRoot(t)
+	dest := buildSite(t, root, filepath.Join(root, "content"))
+	pages := 0
+	filepath.WalkDir(dest, func(p string, d os.DirEntry, err error) error {
+		if err != nil || !strings.HasSuffix(p, ".html") || strings.Contains(p, "/pagefind/") {
+			return err
+		}
+		html, _ := os.ReadFile(p)
+		total := 0
+		for _, m := range assetRef.FindAllStringSubmatch(string(html), -1) {
+			info, err := os.Stat(filepath.Join(dest, filepath.FromSlash(m[1])))
+			if err != nil {
+				t.Errorf("%s: %s: %v", p, m[1], err)
+				continue
+			}
+			total += int(info.Size())
+		}
+		if total > 30<<10 {
+			t.Errorf("%s loads %d bytes of CSS and JS", strings.TrimPrefix(p, dest), total)
+		}
+		scripts := strings.Count(string(html), "<script") - strings.Count(string(html), `<script type="application/ld+json">`)
+		if scripts > 0 && !strings.HasSuffix(p, "/search/index.html") {
+			t.Errorf("%s needs JavaScript", strings.TrimPrefix(p, dest))
+		}
+		pages++
+		return nil
+	})
+	if pages < 20 {
+		t.Errorf("only %d pages checked", pages)
+	}
+}

@@ -42,6 +42,9 @@ func (c *Cleaner) Summarize(_ context.Context, a *article.Article) error {
 	if img := leadImage(a.Doc); img != nil {
 		src, _ := body.Attr(img, "src")
 		a.SetParam(ParamImage, src)
+		if srcset, ok := body.Attr(img, "srcset"); ok {
+			a.SetParam(ParamImage+"srcset", srcset)
+		}
 		if w, ok := body.Attr(img, "width"); ok {
 			a.SetParam(ParamImage+"width", w)
 		}

@@ -56,7 +56,7 @@ func NewDefaultConfig() Config {
 		Hosts:        []string{"mmbiz.qpic.cn", "mmbiz.qlogo.cn", "wx.qlogo.cn"},
 		Store:        "media",
 		MaxWidth:     1080,
-		Widths:       []int{540},
+		Widths:       []int{240, 540},
 		JPEGQuality:  85,
 		MaxPixels:    50_000_000,
 		MaxBytes:     25 << 20,

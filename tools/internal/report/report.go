@@ -29,6 +29,9 @@ type Report struct {
 	Pages int `json:"pages"`
 
 	Stages []Stage `json:"stages"`
+	// SiteFiles and SiteBytes measure the published site.
+	SiteFiles int   `json:"site_files"`
+	SiteBytes int64 `json:"site_bytes"`
 	// Notices are things a person should know that are not findings.
 	Notices []string      `json:"notices,omitempty"`
 	Images  *images.Stats `json:"images,omitempty"`
@@ -127,6 +130,9 @@ func (r *Report) WriteJSON(path string) error {
 func (r *Report) WriteSummary(w io.Writer) {
 	fmt.Fprintf(w, "%d articles read, %d staged, %d excluded; %d pages built in %s\n",
 		r.Articles, r.Staged, r.Excluded, r.Pages, r.Duration.Round(time.Millisecond))
+	if r.SiteFiles > 0 {
+		fmt.Fprintf(w, "  site: %s, %.1f MB (GitHub Pages allows 1 GB, Cloudflare Pages 20,000 files)\n", Plural(r.SiteFiles, "file"), float64(r.SiteBytes)/1e6)
+	}
 	if r.Images != nil {
 		fmt.Fprintf(w, "  %s\n", r.Images)
 	}

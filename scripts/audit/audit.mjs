@@ -1,0 +1,71 @@
+// make audit: serve public/ on 127.0.0.1, run Lighthouse (mobile settings)
+// on the home page and an article page in Debian's Chromium, print the
+// scores and write them to docs/audit.json. Exit 1 under the targets:
+// 100 accessibility and best practices, 95 performance and SEO.
+import http from "node:http";
+import zlib from "node:zlib";
+import fs from "node:fs";
+import path from "node:path";
+import lighthouse from "lighthouse";
+import * as chromeLauncher from "chrome-launcher";
+
+const root = path.resolve(process.argv[2] || "public");
+const out = path.resolve(process.argv[3] || "docs/audit.json");
+const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".json": "application/json",
+  ".png": "image/png", ".jpg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp", ".xml": "application/xml", ".txt": "text/plain" };
+
+const server = http.createServer((req, res) => {
+  let p = decodeURIComponent(new URL(req.url, "http://x").pathname);
+  let file = path.join(root, p);
+  if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
+  if (!fs.existsSync(file)) { res.writeHead(404, { "Content-Type": "text/html" }); fs.createReadStream(path.join(root, "404.html")).pipe(res); return; }
+  // Compressed as static hosts (GitHub Pages, Cloudflare Pages) serve it.
+  const type = types[path.extname(file)] || "application/octet-stream";
+  const compress = /^(text|application\/(json|xml))/.test(type);
+  res.writeHead(200, { "Content-Type": type, "Cache-Control": "max-age=31536000", ...(compress ? { "Content-Encoding": "gzip" } : {}) });
+  const body = fs.createReadStream(file);
+  (compress ? body.pipe(zlib.createGzip()) : body).pipe(res);
+});
+await new Promise((r) => server.listen(0, "127.0.0.1", r));
+const base = `http://127.0.0.1:${server.address().port}`;
+
+// The first article linked from the home page.
+const home = fs.readFileSync(path.join(root, "index.html"), "utf8");
+const article = (home.match(/class="card-title"><a href="([^"]+)"/) || [])[1];
+const pages = { home: "/", article };
+
+const chrome = await chromeLauncher.launch({
+  chromePath: process.env.CHROME_PATH || "/usr/bin/chromium",
+  chromeFlags: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run"],
+});
+const targets = { accessibility: 100, "best-practices": 100, performance: 95, seo: 95 };
+const results = {};
+let failed = false;
+try {
+  for (const [name, p] of Object.entries(pages)) {
+    const r = await lighthouse(base + p, { port: chrome.port, output: "json", logLevel: "error",
+      onlyCategories: Object.keys(targets) });
+    results[name] = { url: p };
+    for (const [cat, min] of Object.entries(targets)) {
+      const score = Math.round(r.lhr.categories[cat].score * 100);
+      results[name][cat] = score;
+      if (score < min) {
+        failed = true;
+        const audits = r.lhr.categories[cat].auditRefs.map((a) => r.lhr.audits[a.id])
+          .filter((a) => a.score !== null && a.score < 1 && a.scoreDisplayMode !== "informative");
+        console.error(`${name} ${cat} ${score} < ${min}:`, audits.map((a) => `${a.id} (${a.displayValue || a.score})`).join(", "));
+      }
+    }
+  }
+} finally {
+  await chrome.kill();
+  server.close();
+}
+results.date = new Date().toISOString().slice(0, 10);
+results.lighthouse = "12.2.3, mobile settings, Debian Chromium";
+fs.mkdirSync(path.dirname(out), { recursive: true });
+fs.writeFileSync(out, JSON.stringify(results, null, 2) + "\n");
+console.log(JSON.stringify(results, null, 2));
+process.exit(failed ? 1 : 0);

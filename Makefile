@@ -5,7 +5,7 @@ BUILDFLAGS ?=
 SOURCES   := $(shell find tools -name '*.go' -not -name '*_test.go') go.mod go.sum
 
 .DEFAULT_GOAL := build
-.PHONY: build test vet clean help audit screenshots
+.PHONY: build test vet clean help audit screenshots init serve
 
 build: $(MIRROR) ## Build the archive from content/ into public/ (BUILDFLAGS="--strict" etc.)
 	$(MIRROR) build $(BUILDFLAGS)
@@ -21,11 +21,17 @@ test: vet ## Run go vet and all tests
 vet:
 	$(GO) vet ./...
 
+init: $(MIRROR) ## Make it yours: asks for title, URL, language, image hosts (INITFLAGS="--clear-examples" etc.)
+	$(MIRROR) init $(INITFLAGS)
+
+serve: $(MIRROR) ## Preview on http://127.0.0.1:1313/, rebuilding on every change
+	$(MIRROR) serve $(SERVEFLAGS)
+
 clean: ## Remove bin/ and public/ (the content and the image store stay)
 	rm -rf bin public
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 audit: build ## Lighthouse on the home and an article page (writes docs/audit.json)
 	cd scripts/audit && npm ci --no-audit --no-fund

@@ -114,6 +114,9 @@ Hugo. content/ itself is never modified by a build.`,
 		newLocalizeCmd(g),
 		newLinksCmd(g),
 		newOriginCmd(g),
+		newInitCmd(g),
+		newNewArticleCmd(g),
+		newServeCmd(g),
 		newHugoCmd(g),
 	)
 	return root

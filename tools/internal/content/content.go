@@ -36,6 +36,9 @@ func List(root string) (Dir, error) {
 			}
 			return nil
 		}
+		if strings.HasPrefix(e.Name(), ".") {
+			return nil // .gitkeep and editors' files are not content
+		}
 		rel, err := filepath.Rel(root, p)
 		if err != nil {
 			return err

@@ -192,10 +192,11 @@ func (l *Localizer) keep(ref Ref, data []byte) (outcome, error) {
 	if err != nil {
 		return outcome{}, err
 	}
-	out, outInfo, err := resize.Process(data, info, l.cfg.resizeOptions())
+	shaped, err := resize.Shape(data, info, l.cfg.resizeOptions(), l.cfg.Widths)
 	if err != nil {
 		return outcome{}, err
 	}
+	out, outInfo := shaped.Data, shaped.Info
 	name, err := l.store.Put(out, outInfo.Format.Ext())
 	if err != nil {
 		return outcome{}, err
@@ -205,7 +206,7 @@ func (l *Localizer) keep(ref Ref, data []byte) (outcome, error) {
 		File: name, Width: outInfo.Width, Height: outInfo.Height, Format: string(outInfo.Format),
 		Bytes: int64(len(out)), Fetched: l.Now().UTC(),
 	}
-	if e.Variants, err = l.variants(out, outInfo, nil); err != nil {
+	if e.Variants, err = l.putVariants(shaped.Variants, nil); err != nil {
 		return outcome{}, err
 	}
 	l.store.Manifest().Set(e)
@@ -237,7 +238,7 @@ func (l *Localizer) completeVariants(e store.Entry) error {
 	return nil
 }
 
-// variants stores the narrower copies of an image that have is missing.
+// variants makes and stores the narrower copies a stored image lacks.
 func (l *Localizer) variants(data []byte, info resize.Info, have map[int]string) (map[int]string, error) {
 	var widths []int
 	for _, w := range l.cfg.Widths {
@@ -246,8 +247,16 @@ func (l *Localizer) variants(data []byte, info resize.Info, have map[int]string)
 		}
 	}
 	vs, err := resize.Variants(data, info, widths, l.cfg.JPEGQuality)
-	if err != nil || len(vs) == 0 {
+	if err != nil {
 		return have, err
+	}
+	return l.putVariants(vs, have)
+}
+
+// putVariants stores copies and returns the image's copies by width.
+func (l *Localizer) putVariants(vs []resize.Variant, have map[int]string) (map[int]string, error) {
+	if len(vs) == 0 {
+		return have, nil
 	}
 	out := map[int]string{}
 	for w, f := range have {

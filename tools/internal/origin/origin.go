@@ -7,6 +7,9 @@ package origin
 
 import (
 	"bytes"
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
 	"hash/fnv"
 	"image"
 	"image/color"
@@ -41,14 +44,18 @@ type Image struct {
 type Server struct {
 	mu     sync.RWMutex
 	images map[string]Image
-	cache  map[string][]byte
+	// pictures holds one drawn picture per kind, format and size; each URL
+	// gets it with a comment naming the URL, so no two URLs share bytes
+	// (as no two real images do) and an archive of 30,000 images needs
+	// only as many drawings as it has distinct sizes.
+	pictures map[Image][]byte
 	// Requests counts requests served.
 	Requests atomic.Int64
 }
 
 // New returns an origin with no images.
 func New() *Server {
-	return &Server{images: map[string]Image{}, cache: map[string][]byte{}}
+	return &Server{images: map[string]Image{}, pictures: map[Image][]byte{}}
 }
 
 // Add registers the image served at a URL path, whatever the query.
@@ -56,6 +63,39 @@ func (s *Server) Add(path string, img Image) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.images[path] = img
+}
+
+// Prerender draws every distinct picture now, on jobs goroutines, so that
+// serving costs nothing measurable later (benchmarks time the fetcher, not
+// the origin).
+func (s *Server) Prerender(jobs int) {
+	s.mu.RLock()
+	var todo []Image
+	seen := map[Image]bool{}
+	for _, img := range s.images {
+		if _, drawn := s.pictures[img]; !drawn && !seen[img] {
+			seen[img] = true
+			todo = append(todo, img)
+		}
+	}
+	s.mu.RUnlock()
+	var wg sync.WaitGroup
+	next := make(chan Image)
+	for range max(jobs, 1) {
+		wg.Go(func() {
+			for img := range next {
+				picture := Render(fmt.Sprintf("%v", img), img)
+				s.mu.Lock()
+				s.pictures[img] = picture
+				s.mu.Unlock()
+			}
+		})
+	}
+	for _, img := range todo {
+		next <- img
+	}
+	close(next)
+	wg.Wait()
 }
 
 // Len is how many images are registered.
@@ -78,20 +118,49 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) bytes(key string) ([]byte, bool) {
 	s.mu.RLock()
-	data, cached := s.cache[key]
 	img, ok := s.images[key]
+	picture, drawn := s.pictures[img]
 	s.mu.RUnlock()
-	if cached {
-		return data, true
-	}
 	if !ok {
 		return nil, false
 	}
-	data = Render(key, img)
-	s.mu.Lock()
-	s.cache[key] = data
-	s.mu.Unlock()
-	return data, true
+	if !drawn {
+		picture = Render(fmt.Sprintf("%v", img), img)
+		s.mu.Lock()
+		s.pictures[img] = picture
+		s.mu.Unlock()
+	}
+	return withComment(picture, img.Format, key), true
+}
+
+// withComment adds a comment naming the URL to an encoded image, keeping
+// its pixels: a COM segment in a JPEG, a tEXt chunk in a PNG, a comment
+// extension in a GIF.
+func withComment(data []byte, format, text string) []byte {
+	if len(text) > 250 {
+		text = text[len(text)-250:]
+	}
+	var out []byte
+	switch format {
+	case "png":
+		chunk := make([]byte, 0, len(text)+20)
+		chunk = binary.BigEndian.AppendUint32(chunk, uint32(len(text)+8))
+		body := append([]byte("tEXtComment\x00"), text...)
+		chunk = append(chunk, body...)
+		chunk = binary.BigEndian.AppendUint32(chunk, crc32.ChecksumIEEE(body))
+		binary.BigEndian.PutUint32(chunk, uint32(len(body)-4))
+		out = append(append(append(out, data[:33]...), chunk...), data[33:]...) // after IHDR
+	case "gif":
+		i := bytes.LastIndexByte(data, 0x3B) // before the trailer
+		ext := append([]byte{0x21, 0xFE, byte(len(text))}, text...)
+		ext = append(ext, 0)
+		out = append(append(append(out, data[:i]...), ext...), data[i:]...)
+	default:
+		seg := []byte{0xFF, 0xFE, 0, 0}
+		binary.BigEndian.PutUint16(seg[2:], uint16(len(text)+2))
+		out = append(append(append(append(out, data[:2]...), seg...), text...), data[2:]...)
+	}
+	return out
 }
 
 // Render draws the picture for an image; name seeds its colours.
@@ -128,6 +197,18 @@ type settable interface {
 	Bounds() image.Rectangle
 }
 
+// fastSet writes an NRGBA pixel without going through color.Color, which
+// dominates the cost of drawing large pictures.
+func fastSet(m settable) func(x, y int, c color.NRGBA) {
+	if n, ok := m.(*image.NRGBA); ok {
+		return func(x, y int, c color.NRGBA) {
+			i := n.PixOffset(x, y)
+			n.Pix[i], n.Pix[i+1], n.Pix[i+2], n.Pix[i+3] = c.R, c.G, c.B, c.A
+		}
+	}
+	return func(x, y int, c color.NRGBA) { m.Set(x, y, c) }
+}
+
 func hue(seed uint64, shift int) color.NRGBA {
 	a := float64((seed>>uint(shift))%360) * math.Pi / 180
 	return color.NRGBA{uint8(128 + 100*math.Cos(a)), uint8(128 + 100*math.Cos(a+2.1)), uint8(128 + 100*math.Cos(a+4.2)), 255}
@@ -156,6 +237,7 @@ func draw(m settable, kind Kind, seed uint64, phase float64) {
 	b := m.Bounds()
 	w, h := float64(b.Dx()), float64(b.Dy())
 	c1, c2, c3 := hue(seed, 0), hue(seed, 9), hue(seed, 18)
+	set := fastSet(m)
 	switch kind {
 	case Chart:
 		bars := 4 + int(seed%6)
@@ -171,7 +253,7 @@ func draw(m settable, kind Kind, seed uint64, phase float64) {
 				if inBar && float64(b.Dy()-y) < height*h*(0.9+0.1*math.Sin(phase*2*math.Pi)) {
 					c = mix(c1, c2, float64(slot)/float64(bars))
 				}
-				m.Set(x, y, c)
+				set(x, y, c)
 			}
 		}
 	case Avatar:
@@ -182,7 +264,7 @@ func draw(m settable, kind Kind, seed uint64, phase float64) {
 				if dx*dx+dy*dy < 0.16 {
 					c = mix(c1, c2, float64(y)/h)
 				}
-				m.Set(x, y, c)
+				set(x, y, c)
 			}
 		}
 	default:
@@ -195,7 +277,7 @@ func draw(m settable, kind Kind, seed uint64, phase float64) {
 				// A little texture, so JPEGs compress like photos.
 				n := uint8((uint64(x*7919+y*104729) ^ seed) % 9)
 				c.R, c.G, c.B = c.R-min(c.R, n), c.G-min(c.G, n), c.B-min(c.B, n)
-				m.Set(x, y, c)
+				set(x, y, c)
 			}
 		}
 	}

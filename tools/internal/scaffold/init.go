@@ -135,7 +135,7 @@ func validLocale(s string) bool {
 func (id Identity) apply(doc string) (string, []string) {
 	var changed []string
 	set := func(table, key, value string) {
-		next := setTOML(doc, table, key, value)
+		next := SetTOML(doc, table, key, value)
 		if next != doc {
 			doc = next
 			name := key

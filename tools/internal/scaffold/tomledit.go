@@ -7,11 +7,11 @@ import (
 	"unicode"
 )
 
-// setTOML sets key = value in a table of a TOML document, changing only
+// SetTOML sets key = value in a table of a TOML document, changing only
 // that line (or adding it after the table's header, or adding the table at
 // the end). value is TOML already (quoted string, array...). It handles the
 // single-line values a site's identity has.
-func setTOML(doc, table, key, value string) string {
+func SetTOML(doc, table, key, value string) string {
 	lines := strings.Split(doc, "\n")
 	start, end := tableSpan(lines, table)
 	keyLine := regexp.MustCompile(`^\s*` + regexp.QuoteMeta(key) + `\s*=`)

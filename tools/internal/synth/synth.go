@@ -85,10 +85,16 @@ func (o Options) Build(i, n int) Article {
 }
 
 func (o Options) image(r *rand.Rand, article, left int) Image {
-	formats := []string{"jpeg", "jpeg", "png", "png", "gif"}
+	// Shapes seen in WeChat articles: mostly photos and screenshots a
+	// phone's width or wider, some long infographics, small GIFs.
+	formats := []string{"jpeg", "jpeg", "jpeg", "png", "png", "gif"}
 	format := formats[r.IntN(len(formats))]
 	width := []int{640, 900, 1080, 1080, 1280, 1920}[r.IntN(6)]
-	height := width * (40 + r.IntN(140)) / 100
+	height := width * []int{50, 56, 66, 75, 100, 133, 178, 300}[r.IntN(8)] / 100
+	if format == "gif" {
+		width = []int{240, 320, 480, 640}[r.IntN(4)]
+		height = width * []int{56, 75, 100}[r.IntN(3)] / 100
+	}
 	bucket := map[string]string{"jpeg": "mmbiz_jpg", "png": "mmbiz_png", "gif": "mmbiz_gif"}[format]
 	return Image{
 		URL:    fmt.Sprintf("https://%s/%s/synth%08x%04x/640?wx_fmt=%s&from=appmsg", o.ImageHost, bucket, article, left, format),

@@ -3,6 +3,7 @@ package resize
 import (
 	"bytes"
 	"fmt"
+	"sort"
 	"image"
 	"image/color"
 	"image/draw"
@@ -28,41 +29,115 @@ func (o Options) Passes(info Info) bool {
 	return info.Width <= o.MaxWidth && info.Orientation == 1
 }
 
+// Result is what to store for an image: its bytes and what they hold, and
+// its narrower copies.
+type Result struct {
+	Data     []byte
+	Info     Info
+	Variants []Variant
+}
+
 // Process returns the bytes to store for an inspected image and what they
 // hold. A web image small enough is returned as it is, never re-encoded;
 // others are decoded, turned upright, scaled down to MaxWidth (never up) and
 // encoded again in their format (WebP, which the Go libraries cannot
 // encode, as JPEG, or PNG when it has transparency).
 func Process(data []byte, info Info, o Options) ([]byte, Info, error) {
-	if o.Passes(info) {
-		return data, info, nil
+	r, err := Shape(data, info, o, nil)
+	return r.Data, r.Info, err
+}
+
+// Shape is Process plus the narrower copies at widths, made from one
+// decode: the image is converted to RGBA once, and each copy is scaled from
+// the next larger one, which costs a fraction of scaling the original.
+func Shape(data []byte, info Info, o Options, widths []int) (Result, error) {
+	final := min(info.Width, o.MaxWidth)
+	wanted := narrower(widths, final, info)
+	if o.Passes(info) && len(wanted) == 0 {
+		return Result{Data: data, Info: info}, nil
 	}
 	if info.Format == GIF && info.Frames > 1 {
-		return resizeAnimated(data, info, o)
+		out, outInfo, err := resizeAnimated(data, info, o)
+		return Result{Data: out, Info: outInfo}, err
 	}
 	img, err := imaging.Decode(bytes.NewReader(data), imaging.AutoOrientation(true))
 	if err != nil {
-		return nil, info, fmt.Errorf("%w: %v", ErrTruncated, err)
+		return Result{Info: info}, fmt.Errorf("%w: %v", ErrTruncated, err)
 	}
-	if img.Bounds().Dx() > o.MaxWidth {
-		img = imaging.Resize(img, o.MaxWidth, 0, imaging.Lanczos)
+	base := imaging.Clone(img)
+	res := Result{Data: data, Info: info}
+	if !o.Passes(info) {
+		if base.Bounds().Dx() > o.MaxWidth {
+			base = imaging.Resize(base, o.MaxWidth, 0, imaging.Lanczos)
+		}
+		format := storedFormat(info.Format, img)
+		if res.Data, err = encode(base, format, o.JPEGQuality, png.BestCompression); err != nil {
+			return res, err
+		}
+		res.Info = Info{Format: format, Width: base.Bounds().Dx(), Height: base.Bounds().Dy(), Frames: 1, Orientation: 1}
 	}
-	out := Info{Format: info.Format, Width: img.Bounds().Dx(), Height: img.Bounds().Dy(), Frames: 1, Orientation: 1}
-	var buf bytes.Buffer
+	res.Variants, err = variantsOf(base, storedFormat(info.Format, img), wanted, o.JPEGQuality)
+	return res, err
+}
+
+// narrower keeps the widths below the stored width, widest first; animated
+// GIFs get none: their frames make copies costly, and browsers show them at
+// any size.
+func narrower(widths []int, stored int, info Info) []int {
+	if info.Format == GIF && info.Frames > 1 {
+		return nil
+	}
+	var out []int
+	for _, w := range widths {
+		if w > 0 && w < stored {
+			out = append(out, w)
+		}
+	}
+	sort.Sort(sort.Reverse(sort.IntSlice(out)))
+	return out
+}
+
+// storedFormat is the format a decoded image is encoded in.
+func storedFormat(f Format, img image.Image) Format {
 	switch {
-	case info.Format == PNG, info.Format == WebP && !opaque(img):
-		out.Format = PNG
-		err = (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&buf, img)
-	case info.Format == GIF:
+	case f == PNG, f == WebP && !opaque(img):
+		return PNG
+	case f == GIF:
+		return GIF
+	}
+	return JPEG
+}
+
+func encode(img image.Image, f Format, quality int, level png.CompressionLevel) ([]byte, error) {
+	var buf bytes.Buffer
+	var err error
+	switch f {
+	case PNG:
+		err = (&png.Encoder{CompressionLevel: level}).Encode(&buf, img)
+	case GIF:
 		err = gif.Encode(&buf, img, nil)
 	default:
-		out.Format = JPEG
-		err = jpeg.Encode(&buf, img, &jpeg.Options{Quality: o.JPEGQuality})
+		err = jpeg.Encode(&buf, img, &jpeg.Options{Quality: quality})
 	}
-	if err != nil {
-		return nil, info, err
+	return buf.Bytes(), err
+}
+
+// variantsOf scales base down to each width in turn, widest first.
+func variantsOf(base *image.NRGBA, f Format, widths []int, quality int) ([]Variant, error) {
+	if f == GIF {
+		f = PNG // a still GIF's copies keep its colours without dithering
 	}
-	return buf.Bytes(), out, nil
+	var out []Variant
+	cur := base
+	for _, w := range widths {
+		cur = imaging.Resize(cur, w, 0, imaging.Lanczos)
+		data, err := encode(cur, f, quality, png.BestSpeed)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Variant{Width: w, Height: cur.Bounds().Dy(), Data: data, Format: f})
+	}
+	return out, nil
 }
 
 func opaque(img image.Image) bool {
@@ -132,40 +207,16 @@ type Variant struct {
 	Format        Format
 }
 
-// Variants makes copies of an image at each of widths narrower than it,
-// from the image as stored. Animated GIFs get none: their frames make
-// copies costly, and browsers show them at any size.
+// Variants makes copies of a stored image at each of widths narrower than
+// it (for a store made before the widths were set).
 func Variants(data []byte, info Info, widths []int, quality int) ([]Variant, error) {
-	var wanted []int
-	for _, w := range widths {
-		if w > 0 && w < info.Width {
-			wanted = append(wanted, w)
-		}
-	}
-	if len(wanted) == 0 || info.Format == GIF {
+	wanted := narrower(widths, info.Width, info)
+	if len(wanted) == 0 {
 		return nil, nil
 	}
 	img, err := imaging.Decode(bytes.NewReader(data), imaging.AutoOrientation(true))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrTruncated, err)
 	}
-	var out []Variant
-	for _, w := range wanted {
-		small := imaging.Resize(img, w, 0, imaging.Lanczos)
-		var buf bytes.Buffer
-		format := info.Format
-		switch {
-		case format == PNG, format == WebP && !opaque(img):
-			format = PNG
-			err = (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, small)
-		default:
-			format = JPEG
-			err = jpeg.Encode(&buf, small, &jpeg.Options{Quality: quality})
-		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, Variant{Width: w, Height: small.Bounds().Dy(), Data: buf.Bytes(), Format: format})
-	}
-	return out, nil
+	return variantsOf(imaging.Clone(img), storedFormat(info.Format, img), wanted, quality)
 }

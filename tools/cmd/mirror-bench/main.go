@@ -1,0 +1,296 @@
+// Command mirror-bench measures mirror on synthetic archives shaped like
+// real ones (make bench): for each size it runs, in one go, the embedded
+// Hugo alone on the raw articles (the baseline: what a user would otherwise
+// do), a cold mirror build (empty image store, images from a local origin),
+// a warm one (nothing changed) and an incremental one (one article edited,
+// one added), and prints wall time, CPU time and peak RSS of each, as
+// ratios to the baseline, with the stages' times from the build reports.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/archivemirror/mirror/tools/internal/origin"
+	"github.com/archivemirror/mirror/tools/internal/report"
+	"github.com/archivemirror/mirror/tools/internal/scaffold"
+	"github.com/archivemirror/mirror/tools/internal/synth"
+)
+
+func main() {
+	sizes := flag.String("n", "1000,10000", "comma-separated archive sizes")
+	out := flag.String("out", filepath.Join(os.TempDir(), "mirror-bench"), "where the archives are generated (kept between runs)")
+	mirror := flag.String("mirror", "bin/mirror", "the mirror binary")
+	flag.Parse()
+	repo, _ := os.Getwd()
+	exe, _ := filepath.Abs(*mirror)
+	fmt.Printf("mirror bench, %s, %d cores, %s\n", time.Now().Format("2006-01-02"), runtime.NumCPU(), cpuModel())
+	for _, s := range strings.Split(*sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			fail(fmt.Errorf("-n %q: want sizes such as 1000,10000", s))
+		}
+		if err := bench(repo, exe, filepath.Join(*out, strconv.Itoa(n)), n); err != nil {
+			fail(err)
+		}
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "mirror-bench:", err)
+	os.Exit(1)
+}
+
+// measurement is one run's cost.
+type measurement struct {
+	name   string
+	wall   time.Duration
+	cpu    time.Duration
+	rssKB  int64
+	report *report.Report
+}
+
+func bench(repo, exe, dir string, n int) error {
+	fmt.Printf("\nN = %d articles (%s)\n", n, dir)
+	arts, err := prepare(repo, dir, n)
+	if err != nil {
+		return err
+	}
+	srv, originURL, err := serveImages(arts)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	remap := "mmbiz.qpic.cn=" + originURL
+	build := func(name string) (measurement, error) {
+		reportPath := filepath.Join(dir, name+".json")
+		m, err := run(name, exe, "--root", dir, "build", "--remap-host", remap, "--quiet", "--report", reportPath)
+		if err != nil {
+			return m, err
+		}
+		m.report, err = readReport(reportPath)
+		return m, err
+	}
+	var ms []measurement
+	base, err := run("baseline: Hugo alone", exe, "hugo", "--source", filepath.Join(dir, "site"), "--contentDir", filepath.Join(dir, "content"),
+		"--destination", filepath.Join(dir, "baseline-public"), "--quiet")
+	if err != nil {
+		return err
+	}
+	ms = append(ms, base)
+	os.RemoveAll(filepath.Join(dir, "media"))
+	os.RemoveAll(filepath.Join(dir, ".mirror-cache"))
+	for _, step := range []struct {
+		name   string
+		before func() error
+	}{
+		{"cold build", nil},
+		{"warm build", nil},
+		{"incremental build", func() error { return editAndAdd(dir, arts, n) }},
+	} {
+		if step.before != nil {
+			if err := step.before(); err != nil {
+				return err
+			}
+		}
+		m, err := build(step.name)
+		if err != nil {
+			return err
+		}
+		ms = append(ms, m)
+	}
+	printTable(ms)
+	return nil
+}
+
+// prepare writes the archive once: the repository's site and theme, n
+// synthetic articles, the links data joining their two URL forms, and a
+// site config without the examples' category list.
+func prepare(repo, dir string, n int) ([]synth.Article, error) {
+	o := synth.NewDefaultOptions()
+	var arts []synth.Article
+	for i := range n + 1 { // one more, for the incremental build to add
+		arts = append(arts, o.Build(i, n))
+	}
+	marker := filepath.Join(dir, "content", ".synth-"+strconv.Itoa(n))
+	if _, err := os.Stat(marker); err == nil {
+		return arts, os.Remove(filepath.Join(dir, "content", arts[n].Name)) // undo the last incremental run
+	}
+	os.RemoveAll(dir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	for _, sub := range []string{"site", "themes"} {
+		if out, err := exec.Command("cp", "-r", filepath.Join(repo, sub), filepath.Join(dir, sub)).CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("copying %s: %v %s", sub, err, out)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(repo, "node_modules")); err == nil {
+		os.Symlink(filepath.Join(repo, "node_modules"), filepath.Join(dir, "node_modules"))
+	}
+	cfgPath := filepath.Join(dir, "site", "hugo.toml")
+	cfg, err := os.ReadFile(cfgPath)
+	if err != nil {
+		return nil, err
+	}
+	cfg = []byte(scaffold.SetTOML(string(cfg), "params.mirror.validate", "categories", "[]"))
+	if err := os.WriteFile(cfgPath, cfg, 0o644); err != nil {
+		return nil, err
+	}
+	var links strings.Builder
+	for i := range n {
+		fmt.Fprintf(&links, "- - %s\n  - %s\n", synth.ShortURL(o.Seed, i), strings.SplitN(synth.LongURL(o.Seed, i), "#", 2)[0])
+	}
+	if err := os.WriteFile(filepath.Join(dir, "site", "data", "links.yaml"), []byte(links.String()), 0o644); err != nil {
+		return nil, err
+	}
+	content := filepath.Join(dir, "content")
+	if err := os.MkdirAll(content, 0o755); err != nil {
+		return nil, err
+	}
+	for _, a := range arts[:n] {
+		if err := os.WriteFile(filepath.Join(content, a.Name), a.Source, 0o644); err != nil {
+			return nil, err
+		}
+	}
+	return arts, os.WriteFile(marker, nil, 0o644)
+}
+
+// serveImages stands in for mmbiz.qpic.cn on 127.0.0.1.
+func serveImages(arts []synth.Article) (*http.Server, string, error) {
+	o := origin.New()
+	for _, a := range arts {
+		for _, img := range a.Images {
+			kind := origin.Photo
+			if img.Format != "jpeg" {
+				kind = origin.Chart
+			}
+			path := strings.SplitN(strings.TrimPrefix(img.URL, "https://mmbiz.qpic.cn"), "?", 2)[0]
+			o.Add(path, origin.Image{Width: img.Width, Height: img.Height, Format: img.Format, Kind: kind})
+		}
+	}
+	start := time.Now()
+	o.Prerender(runtime.NumCPU())
+	fmt.Printf("origin: %d images drawn in %s\n", o.Len(), secs(time.Since(start)))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, "", err
+	}
+	srv := &http.Server{Handler: o}
+	go srv.Serve(ln)
+	return srv, "http://" + ln.Addr().String(), nil
+}
+
+// editAndAdd changes one article's text and adds a new one.
+func editAndAdd(dir string, arts []synth.Article, n int) error {
+	first := filepath.Join(dir, "content", arts[0].Name)
+	data, err := os.ReadFile(first)
+	if err != nil {
+		return err
+	}
+	edited := strings.Replace(string(data), "<div>", "<div><p>An edit for the incremental build, "+time.Now().Format(time.RFC3339Nano)+".</p>", 1)
+	if err := os.WriteFile(first, []byte(edited), 0o644); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "content", arts[n].Name), arts[n].Source, 0o644)
+}
+
+// run runs a command and measures its wall time, CPU time and peak RSS.
+func run(name, exe string, args ...string) (measurement, error) {
+	cmd := exec.Command(exe, args...)
+	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		return measurement{}, fmt.Errorf("%s: %v", name, err)
+	}
+	m := measurement{name: name, wall: time.Since(start)}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		m.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+		m.rssKB = ru.Maxrss
+	}
+	return m, nil
+}
+
+func readReport(p string) (*report.Report, error) {
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return nil, err
+	}
+	var r report.Report
+	return &r, json.Unmarshal(data, &r)
+}
+
+func printTable(ms []measurement) {
+	base := ms[0]
+	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "run\twall\t×base\tCPU\t×base\tpeak RSS\t×base\tstages (ours)\tHugo\tsearch\t")
+	for _, m := range ms {
+		stages, hugo, search := "", "", ""
+		if m.report != nil {
+			ours, h, s := stageTimes(m.report)
+			stages, hugo, search = secs(ours), secs(h), secs(s)
+		}
+		fmt.Fprintf(w, "%s\t%s\t%.2f\t%s\t%.2f\t%d MB\t%.2f\t%s\t%s\t%s\t\n", m.name,
+			secs(m.wall), ratio(m.wall, base.wall), secs(m.cpu), ratio(m.cpu, base.cpu),
+			m.rssKB/1024, float64(m.rssKB)/float64(base.rssKB), stages, hugo, search)
+	}
+	w.Flush()
+	for _, m := range ms[1:] {
+		if m.report == nil {
+			continue
+		}
+		var parts []string
+		for _, s := range m.report.Stages {
+			part := fmt.Sprintf("%s %s", s.Name, secs(s.Duration))
+			if s.CPU > 0 {
+				part += fmt.Sprintf(" (CPU %s, %.1f cores)", secs(s.CPU), float64(s.CPU)/float64(s.Duration))
+			}
+			parts = append(parts, part)
+		}
+		fmt.Printf("  %s: %s\n", m.name, strings.Join(parts, ", "))
+		if im := m.report.Images; im != nil && im.Stored > 0 {
+			fmt.Printf("  %s: %s\n", m.name, im)
+		}
+	}
+}
+
+// stageTimes splits a build's time into our stages, Hugo and search: the
+// wall time of the whole build less Hugo's and Pagefind's.
+func stageTimes(r *report.Report) (ours, hugo, search time.Duration) {
+	for _, s := range r.Stages {
+		switch s.Name {
+		case "hugo":
+			hugo = s.Duration
+		case "search":
+			search = s.Duration
+		}
+	}
+	return r.Duration - hugo - search, hugo, search
+}
+
+func secs(d time.Duration) string { return fmt.Sprintf("%.2fs", d.Seconds()) }
+
+func ratio(a, b time.Duration) float64 { return float64(a) / float64(b) }
+
+func cpuModel() string {
+	data, _ := os.ReadFile("/proc/cpuinfo")
+	for _, l := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(l, "model name") {
+			return strings.TrimSpace(strings.SplitN(l, ":", 2)[1])
+		}
+	}
+	return runtime.GOARCH
+}

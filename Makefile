@@ -27,8 +27,8 @@ init: $(MIRROR) ## Make it yours: asks for title, URL, language, image hosts (IN
 serve: $(MIRROR) ## Preview on http://127.0.0.1:1313/, rebuilding on every change
 	$(MIRROR) serve $(SERVEFLAGS)
 
-clean: ## Remove bin/ and public/ (the content and the image store stay)
-	rm -rf bin public
+clean: ## Remove bin/, public/ and the build cache (the content and the image store stay)
+	rm -rf bin public .mirror-cache
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'

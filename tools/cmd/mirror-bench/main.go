@@ -27,6 +27,7 @@ import (
 	"github.com/archivemirror/mirror/tools/internal/origin"
 	"github.com/archivemirror/mirror/tools/internal/report"
 	"github.com/archivemirror/mirror/tools/internal/scaffold"
+	"github.com/archivemirror/mirror/tools/internal/search"
 	"github.com/archivemirror/mirror/tools/internal/synth"
 )
 
@@ -77,7 +78,7 @@ func bench(repo, exe, dir string, n int) error {
 	remap := "mmbiz.qpic.cn=" + originURL
 	build := func(name string) (measurement, error) {
 		reportPath := filepath.Join(dir, name+".json")
-		m, err := run(name, exe, "--root", dir, "build", "--remap-host", remap, "--quiet", "--report", reportPath)
+		m, err := run(name, exe, "--root", dir, "build", "--remap-host", remap, "--quiet", "--no-search", "--report", reportPath)
 		if err != nil {
 			return m, err
 		}
@@ -111,6 +112,16 @@ func bench(repo, exe, dir string, n int) error {
 			return err
 		}
 		ms = append(ms, m)
+		if step.name == "warm build" {
+			// Search indexing on its own line: Pagefind on the built site.
+			if exe, ok := search.Find(repo); ok {
+				m, err := run("search index (Pagefind)", exe, "--site", filepath.Join(dir, "public"), "--silent")
+				if err != nil {
+					return err
+				}
+				ms = append(ms, m)
+			}
+		}
 	}
 	printTable(ms)
 	return nil

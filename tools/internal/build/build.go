@@ -11,16 +11,13 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"sync"
 	"time"
 
 	"github.com/spf13/afero"
 
 	"github.com/archivemirror/mirror/tools/internal/article"
-	"github.com/archivemirror/mirror/tools/internal/body"
-	"github.com/archivemirror/mirror/tools/internal/clean"
+	"github.com/archivemirror/mirror/tools/internal/cache"
 	"github.com/archivemirror/mirror/tools/internal/config"
-	"github.com/archivemirror/mirror/tools/internal/content"
 	"github.com/archivemirror/mirror/tools/internal/hugo"
 	"github.com/archivemirror/mirror/tools/internal/images"
 	"github.com/archivemirror/mirror/tools/internal/links"
@@ -58,6 +55,10 @@ type Options struct {
 	ImageProgress func(images.Stats)
 	// StoreWaiting is called when another run holds the image store.
 	StoreWaiting func()
+	// NoCache ignores and keeps no build cache.
+	NoCache bool
+	// NoSearch skips the search index.
+	NoSearch bool
 
 	// Display turns an absolute path into the name messages use.
 	Display func(path string) string
@@ -72,12 +73,18 @@ const stagedContentDir = "/mirror-staged/content"
 // mediaDir is where stored images are published in the site.
 const mediaDir = "media"
 
+// cacheDir holds the build cache, under the root.
+const cacheDir = ".mirror-cache"
+
 // run is one build in progress.
 type run struct {
 	opts     Options
 	cfg      config.Config
 	report   *report.Report
-	articles []*article.Article
+	items    []*item
+	cache    *cache.Cache
+	settings []byte // what every cache key includes: the settings
+	checker  *validate.Checker
 	stage    *stage.Stage
 	store    *store.Store
 	rewriter *images.Rewriter
@@ -155,59 +162,17 @@ func (r *run) setup(context.Context) error {
 	rand.Read(token)
 	r.refPrefix = "/mirror-ref-" + hex.EncodeToString(token)
 	r.stage = stage.New(afero.NewMemMapFs(), stagedContentDir, r.refPrefix)
-	return nil
-}
-
-// read parses the articles and stages the other content files unchanged.
-func (r *run) read(ctx context.Context) error {
-	start := time.Now()
-	dir, err := content.List(r.opts.ContentDir)
-	if err != nil {
+	r.checker = validate.New(r.cfg.Validate, r.cfg.Taxonomies)
+	site, err := os.ReadFile(cfg.File)
+	if err != nil && cfg.File != "" {
 		return err
 	}
-	for _, rel := range dir.Others {
-		data, err := os.ReadFile(filepath.Join(r.opts.ContentDir, filepath.FromSlash(rel)))
-		if err != nil {
-			return err
-		}
-		if err := r.stage.Copy(rel, data); err != nil {
-			return err
-		}
+	r.settings = append(site, []byte("\x00"+cfg.BaseURL)...)
+	if r.opts.NoCache {
+		r.cache = cache.Open("") // empty, and never saved: see saveCache
+	} else {
+		r.cache = cache.Open(filepath.Join(r.opts.Root, cacheDir))
 	}
-	if r.articles, err = dir.Read(ctx, r.opts.Jobs, r.opts.Display); err != nil {
-		return err
-	}
-	r.report.Articles = len(r.articles)
-	r.report.AddStage(report.Stage{Name: "read", Articles: len(r.articles), Duration: time.Since(start)})
-	return nil
-}
-
-// check validates every article (errors exclude it from what follows) and
-// turns the fetcher's debris into metadata.
-func (r *run) check(ctx context.Context) error {
-	checker := validate.New(r.cfg.Validate, r.cfg.Taxonomies)
-	checker.CheckArchive(r.articles)
-	stats := pipeline.Pipeline{
-		{Name: validate.Stage, Run: checker.Check},
-		{Name: "debris", Run: clean.Debris},
-	}.Run(ctx, r.articles, r.opts.Jobs, nil)
-	r.addStages(stats)
-	return nil
-}
-
-// scanLinks indexes the archive's articles by every URL they are known by
-// and scans all links, before any article is rewritten, so each article can
-// know who cites it.
-func (r *run) scanLinks(ctx context.Context) error {
-	equivalences, file, err := links.LoadEquivalences(r.opts.SiteDir)
-	if err != nil {
-		return fmt.Errorf("%w: %s: %v", ErrSetup, file, err)
-	}
-	r.graph = links.NewGraph(links.NewIndex(r.articles, equivalences))
-	stats := pipeline.Pipeline{{Name: "scan", Run: r.graph.Scan}}.Run(ctx, r.articles, r.opts.Jobs, nil)
-	r.addStages(stats)
-	counts := r.graph.Counts()
-	r.report.Links = &counts
 	return nil
 }
 
@@ -215,7 +180,7 @@ func (r *run) scanLinks(ctx context.Context) error {
 // connections than there are cores, before any article is rewritten.
 func (r *run) localize(ctx context.Context) error {
 	start, cpu := time.Now(), cpuTime()
-	refs := r.scanImages(ctx)
+	refs := r.imageRefs()
 	st, err := store.Open(afero.NewOsFs(), filepath.Join(r.opts.Root, r.cfg.Images.Store))
 	if err != nil {
 		return err
@@ -236,7 +201,7 @@ func (r *run) localize(ctx context.Context) error {
 			r.report.ImageFailures = append(r.report.ImageFailures, report.ImageFailure{URL: e.URL, Error: e.Error, Permanent: e.Permanent})
 		}
 	}
-	r.report.AddStage(report.Stage{Name: "localize", Articles: len(r.articles), Duration: time.Since(start), CPU: cpuTime() - cpu})
+	r.report.AddStage(report.Stage{Name: "localize", Articles: len(r.items), Duration: time.Since(start), CPU: cpuTime() - cpu})
 	r.store = st
 	r.rewriter = images.NewRewriter(r.cfg.Images, st.Manifest(), r.mediaPrefix())
 	return err
@@ -247,63 +212,10 @@ func (r *run) mediaPrefix() string {
 	return config.BasePath(r.cfg.BaseURL) + mediaDir + "/"
 }
 
-// scanImages lists the distinct images of the articles still in the build.
-func (r *run) scanImages(ctx context.Context) []images.Ref {
-	var mu sync.Mutex
-	seen := map[string]bool{}
-	var refs []images.Ref
-	pipeline.Each(ctx, len(r.articles), r.opts.Jobs, func(i int) {
-		a := r.articles[i]
-		if a.HasErrors() {
-			return
-		}
-		found := images.Scan(a.Body)
-		mu.Lock()
-		defer mu.Unlock()
-		for _, ref := range found {
-			if !seen[ref.Key] {
-				seen[ref.Key] = true
-				refs = append(refs, ref)
-			}
-		}
-	})
-	return refs
-}
-
-// rewrite runs the document stages over each article and stages it.
-func (r *run) rewrite(ctx context.Context) error {
-	cleaner := clean.New(r.cfg.Clean)
-	steps := pipeline.Pipeline{
-		{Name: "parse", Run: body.ParseStep},
-		{Name: images.Stage, Run: r.rewriter.Rewrite},
-		{Name: links.Stage, Run: links.NewRewriter(r.graph, r.refPrefix).Rewrite},
-		{Name: "wechat", Run: cleaner.WeChat},
-		{Name: "summarize", Run: cleaner.Summarize},
-		{Name: "render", Run: body.RenderStep},
-		{Name: "sanitize", Run: clean.NewSanitizer(r.cfg.Clean, r.mediaPrefix(), r.cfg.Images.Remote == "load").Sanitize},
-	}
-	var mu sync.Mutex
-	var stageErr error
-	stats := steps.Run(ctx, r.articles, r.opts.Jobs, func(a *article.Article) {
-		if a.HasErrors() {
-			return
-		}
-		if _, err := r.stage.Write(a); err != nil {
-			mu.Lock()
-			stageErr = errors.Join(stageErr, err)
-			mu.Unlock()
-		}
-	})
-	r.addStages(stats)
-	if err := r.collect(ctx); err != nil {
-		return err
-	}
-	return stageErr
-}
-
 // collect moves the articles' findings into the report.
 func (r *run) collect(context.Context) error {
-	for _, a := range r.articles {
+	for _, it := range r.items {
+		a := it.a
 		r.report.AddFindings(a.Findings)
 		if a.HasErrors() {
 			r.report.Excluded++
@@ -350,6 +262,9 @@ func (r *run) render(ctx context.Context) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
+	// The cache is written while Hugo renders: its records are complete.
+	saved := make(chan error, 1)
+	go func() { saved <- r.saveCache() }()
 	res, err := hugo.Build(ctx, hugo.Options{
 		SiteDir:    r.opts.SiteDir,
 		Staged:     r.stage.Fs(),
@@ -360,6 +275,9 @@ func (r *run) render(ctx context.Context) error {
 	})
 	r.report.Pages = res.Pages
 	r.report.AddStage(report.Stage{Name: "hugo", Articles: r.report.Staged, Duration: res.Duration})
+	if cerr := <-saved; cerr != nil {
+		r.report.Notices = append(r.report.Notices, "build cache not saved: "+cerr.Error())
+	}
 	if err != nil {
 		return err
 	}
@@ -411,6 +329,9 @@ func (r *run) measure(site string) error {
 // index builds the search index when Pagefind is installed, and says so
 // when it is not: the search page then searches titles only.
 func (r *run) index(ctx context.Context, site string) error {
+	if r.opts.NoSearch {
+		return nil
+	}
 	exe, ok := search.Find(r.opts.Root)
 	if !ok {
 		r.report.Notices = append(r.report.Notices, "search: Pagefind is not installed (npm ci); the site searches titles only")

@@ -15,6 +15,7 @@ import (
 	"github.com/archivemirror/mirror/tools/internal/build"
 	"github.com/archivemirror/mirror/tools/internal/mirrortest"
 	"github.com/archivemirror/mirror/tools/internal/origin"
+	"github.com/archivemirror/mirror/tools/internal/report"
 )
 
 // buildSite builds content with the repo's site and theme into a temp dir,
@@ -281,5 +282,60 @@ func TestPageWeight(t *testing.T) {
 	})
 	if pages < 20 {
 		t.Errorf("only %d pages checked", pages)
+	}
+}
+
+// A build from the cache is the same site as one without it, and after one
+// article changes, only that article is rewritten.
+func TestCacheReproducesTheBuild(t *testing.T) {
+	repo := mirrortest.RepoRoot(t)
+	root, content := t.TempDir(), t.TempDir()
+	entries, _ := os.ReadDir(filepath.Join(repo, "content"))
+	for _, e := range entries {
+		data, _ := os.ReadFile(filepath.Join(repo, "content", e.Name()))
+		os.WriteFile(filepath.Join(content, e.Name()), data, 0o644)
+	}
+	run := func() (string, *report.Report) {
+		opts := build.Options{Root: root, Offline: true, ContentDir: content, SiteDir: filepath.Join(repo, "site"),
+			Dest: filepath.Join(t.TempDir(), "public"), Log: io.Discard, NoSearch: true}
+		r, err := build.Run(context.Background(), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return opts.Dest, r
+	}
+	rewritten := func(r *report.Report) int {
+		for _, s := range r.Stages {
+			if s.Name == "parse" {
+				return s.Articles
+			}
+		}
+		return -1
+	}
+	first, r1 := run()
+	second, r2 := run()
+	if rewritten(r1) != len(entries) || rewritten(r2) != 0 {
+		t.Errorf("rewritten: %d then %d, want %d then 0", rewritten(r1), rewritten(r2), len(entries))
+	}
+	for _, e := range entries {
+		page := strings.TrimSuffix(e.Name(), ".md")
+		a, _ := os.ReadFile(filepath.Join(first, page, "index.html"))
+		b, _ := os.ReadFile(filepath.Join(second, page, "index.html"))
+		if len(a) == 0 || string(a) != string(b) {
+			t.Errorf("%s differs when built from the cache", page)
+		}
+	}
+	if len(r1.Findings) != len(r2.Findings) {
+		t.Errorf("%d findings, then %d from the cache", len(r1.Findings), len(r2.Findings))
+	}
+	edited := filepath.Join(content, entries[0].Name())
+	data, _ := os.ReadFile(edited)
+	os.WriteFile(edited, []byte(strings.Replace(string(data), "<div>", "<div><p>edited</p>", 1)), 0o644)
+	third, r3 := run()
+	if rewritten(r3) != 1 {
+		t.Errorf("%d articles rewritten after one edit, want 1", rewritten(r3))
+	}
+	if page, _ := os.ReadFile(filepath.Join(third, strings.TrimSuffix(entries[0].Name(), ".md"), "index.html")); !strings.Contains(string(page), "<p>edited</p>") {
+		t.Error("the edit does not show")
 	}
 }

@@ -64,6 +64,8 @@ with exit code 1.`,
 	f.BoolVar(&opts.Strict, "strict", false, "fail (exit 1) when any article has an error")
 	f.StringVar(&opts.BaseURL, "base-url", "", "override the site's baseURL, e.g. https://user.github.io/archive/")
 	f.IntVar(&opts.Jobs, "jobs", 0, "workers for the stages (default: one per core)")
+	f.BoolVar(&opts.NoCache, "no-cache", false, "ignore the build cache (ROOT/.mirror-cache) and keep none")
+	f.BoolVar(&opts.NoSearch, "no-search", false, "do not build the search index")
 	imgFlags.register(f)
 	return cmd
 }

@@ -82,7 +82,7 @@ func runValidate(cmd *cobra.Command, g *globals, vf validateFlags, args []string
 			return fail(ExitSetup, err)
 		}
 	}
-	checker.CheckArchive(articles)
+	checker.CheckArchive(validate.Items(articles))
 	var findings []article.Finding
 	for _, a := range articles {
 		checker.Check(cmd.Context(), a)

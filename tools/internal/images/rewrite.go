@@ -71,7 +71,7 @@ func (r *Rewriter) Rewrite(_ context.Context, a *article.Article) error {
 		}
 		e, ok := r.manifest.Get(key)
 		if ok && e.Status == store.OK {
-			r.use(e.File)
+			r.Use(e.File)
 			return e, true
 		}
 		if !reported[key] {
@@ -222,17 +222,21 @@ func (r *Rewriter) variantSrcset(e store.Entry) string {
 	sort.Ints(widths)
 	var b strings.Builder
 	for _, w := range widths {
-		r.use(e.Variants[w])
+		r.Use(e.Variants[w])
 		fmt.Fprintf(&b, "%s%s %dw, ", r.prefix, e.Variants[w], w)
 	}
 	fmt.Fprintf(&b, "%s%s %dw", r.prefix, e.File, e.Width)
 	return b.String()
 }
 
-func (r *Rewriter) use(file string) {
+// Use marks store files as shown by the site (for articles staged from the
+// build cache, which this rewriter never sees).
+func (r *Rewriter) Use(files ...string) {
 	r.mu.Lock()
-	r.used[file] = true
-	r.mu.Unlock()
+	defer r.mu.Unlock()
+	for _, f := range files {
+		r.used[f] = true
+	}
 }
 
 // srcset localizes each candidate of a srcset that is in the store.

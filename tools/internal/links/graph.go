@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -70,10 +71,22 @@ const Stage = "links"
 // Scan is a pipeline step: it reads an article's links, without building
 // a tree, and records where each leads.
 func (g *Graph) Scan(_ context.Context, a *article.Article) error {
-	for _, href := range hrefs(a.Body) {
+	g.Add(a, Hrefs(a.Body))
+	return nil
+}
+
+// Add records where an article's links lead, from hrefs found earlier.
+func (g *Graph) Add(a *article.Article, hrefs []string) {
+	for _, href := range hrefs {
 		g.add(a, href)
 	}
-	return nil
+}
+
+// Resolve says where a link leads, in a word and a detail, for cache keys:
+// the same answer means the same rewritten link.
+func (g *Graph) Resolve(href string) string {
+	kind, detail := g.classify(href)
+	return strconv.Itoa(int(kind)) + " " + detail
 }
 
 func (g *Graph) add(a *article.Article, href string) {
@@ -144,8 +157,8 @@ func (g *Graph) classify(href string) (linkKind, string) {
 	return kindBroken, "a relative link into the source site, which the mirror does not have"
 }
 
-// hrefs lists the href of every <a> in a body.
-func hrefs(body []byte) []string {
+// Hrefs lists the href of every <a> in a body.
+func Hrefs(body []byte) []string {
 	z := html.NewTokenizer(bytes.NewReader(body))
 	var out []string
 	for {

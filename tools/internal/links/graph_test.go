@@ -46,7 +46,11 @@ func scanned(t *testing.T) (*Graph, []*article.Article) {
 	for _, a := range as {
 		clean.Debris(context.Background(), a) // as the build does first
 	}
-	g := NewGraph(NewIndex(as, equivalences))
+	var entries []Entry
+	for _, a := range as {
+		entries = append(entries, EntryOf(a))
+	}
+	g := NewGraph(NewIndex(entries, equivalences))
 	for _, a := range as {
 		if !a.HasErrors() {
 			g.Scan(context.Background(), a)

@@ -34,21 +34,29 @@ func RefOf(contentPath string) string {
 	return "/" + strings.TrimSuffix(contentPath, path.Ext(contentPath))
 }
 
-// NewIndex indexes the articles by their source URL (front matter source or
-// the fetcher's footer) and the extra URLs of their front matter's sources
-// list, then joins each group of equivalent URLs (a long and a short form of
-// one article, from the links data file) to the article any of them names.
-func NewIndex(articles []*article.Article, equivalences [][]string) *Index {
+// Entry is what the index needs of an article.
+type Entry struct {
+	Path, File string
+	Built      bool
+	URLs       []string
+}
+
+// EntryOf describes a read article for the index.
+func EntryOf(a *article.Article) Entry {
+	return Entry{Path: a.Path, File: a.File, Built: !a.HasErrors(), URLs: URLsOf(a)}
+}
+
+// NewIndex indexes the articles by the URLs they are known by (see URLsOf),
+// then joins each group of equivalent URLs (a long and a short form of one
+// article, from the links data file) to the article any of them names.
+func NewIndex(entries []Entry, equivalences [][]string) *Index {
 	ix := &Index{byKey: map[string]*Target{}}
-	for _, a := range articles {
-		if a == nil {
-			continue
-		}
-		if !refSafe(a.Path) {
+	for _, e := range entries {
+		if !refSafe(e.Path) {
 			continue // links to it stay on the web; see refSafe
 		}
-		t := &Target{Path: a.Path, Ref: RefOf(a.Path), File: a.File, Built: !a.HasErrors()}
-		for _, u := range urlsOf(a) {
+		t := &Target{Path: e.Path, Ref: RefOf(e.Path), File: e.File, Built: e.Built}
+		for _, u := range e.URLs {
 			if key, ok := Key(u); ok {
 				if prev, dup := ix.byKey[key]; !dup || (!prev.Built && t.Built) {
 					ix.byKey[key] = t
@@ -83,8 +91,9 @@ func refSafe(p string) bool {
 	return !strings.ContainsAny(p, "\"'<>&{}") && !strings.Contains(p, "..")
 }
 
-// urlsOf lists the URLs an article is known by.
-func urlsOf(a *article.Article) []string {
+// URLsOf lists the URLs an article is known by: its source URL (front
+// matter source, else the fetcher's footer) and its front matter's sources.
+func URLsOf(a *article.Article) []string {
 	urls := []string{a.SourceURL()}
 	switch v := a.FrontMatter.Values[article.KeySources].(type) {
 	case string:

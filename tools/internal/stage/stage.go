@@ -39,18 +39,24 @@ func (s *Stage) Dir() string { return s.dir }
 // Fs is the file system holding the staged content.
 func (s *Stage) Fs() afero.Fs { return s.fs }
 
-// Write stages one article and returns its path within the stage.
-func (s *Stage) Write(a *article.Article) (string, error) {
+// Write stages one article and returns its path within the stage and the
+// bytes written there.
+func (s *Stage) Write(a *article.Article) (string, []byte, error) {
 	var buf bytes.Buffer
 	if err := writeFrontMatter(&buf, a); err != nil {
-		return "", fmt.Errorf("%s: staging front matter: %w", a.File, err)
+		return "", nil, fmt.Errorf("%s: staging front matter: %w", a.File, err)
 	}
 	buf.Write(s.hugoSafe(a.Body))
 	rel := StagedPath(a)
 	if err := s.writeFile(rel, buf.Bytes()); err != nil {
-		return "", fmt.Errorf("%s: %w", a.File, err)
+		return "", nil, fmt.Errorf("%s: %w", a.File, err)
 	}
-	return rel, nil
+	return rel, buf.Bytes(), nil
+}
+
+// Put stages bytes a Write made in an earlier build.
+func (s *Stage) Put(rel string, data []byte) error {
+	return s.writeFile(rel, data)
 }
 
 // Copy stages a content file that is not an article (a section's _index.md,

@@ -40,7 +40,7 @@ func BenchmarkValidate10k(b *testing.B) {
 			c.Check(ctx, a)
 			articles[i] = a
 		})
-		c.CheckArchive(articles)
+		c.CheckArchive(Items(articles))
 	}
 	b.ReportMetric(float64(len(files)*b.N)/b.Elapsed().Seconds(), "articles/s")
 }

@@ -221,7 +221,7 @@ func TestArchiveRules(t *testing.T) {
 			for _, n := range names {
 				as = append(as, article.Parse(n, n, []byte(tt.files[n])))
 			}
-			testChecker(NewDefaultConfig()).CheckArchive(as)
+			testChecker(NewDefaultConfig()).CheckArchive(Items(as))
 			for _, a := range as {
 				if got := rules(a.Findings); !slices.Equal(got, tt.want[a.Path]) {
 					t.Errorf("%s: rules = %v, want %v (%v)", a.Path, got, tt.want[a.Path], a.Findings)

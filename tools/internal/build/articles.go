@@ -1,0 +1,304 @@
+package build
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/archivemirror/mirror/tools/internal/article"
+	"github.com/archivemirror/mirror/tools/internal/body"
+	"github.com/archivemirror/mirror/tools/internal/cache"
+	"github.com/archivemirror/mirror/tools/internal/clean"
+	"github.com/archivemirror/mirror/tools/internal/content"
+	"github.com/archivemirror/mirror/tools/internal/images"
+	"github.com/archivemirror/mirror/tools/internal/links"
+	"github.com/archivemirror/mirror/tools/internal/pipeline"
+	"github.com/archivemirror/mirror/tools/internal/report"
+	"github.com/archivemirror/mirror/tools/internal/store"
+	"github.com/archivemirror/mirror/tools/internal/validate"
+)
+
+// item is one article on its way through a build. An article whose file is
+// unchanged since a build that scanned it is a stub: its bytes are read but
+// not parsed, and what scanning it found comes from the cache.
+type item struct {
+	a     *article.Article
+	key   cache.Key // the file's bytes and the settings
+	scan  cache.Scan
+	fresh bool // parsed in this build
+}
+
+// read reads the content directory: the other files are staged unchanged,
+// each article is looked up in the cache by its bytes and parsed only if it
+// is not there.
+func (r *run) read(ctx context.Context) error {
+	start := time.Now()
+	dir, err := content.List(r.opts.ContentDir)
+	if err != nil {
+		return err
+	}
+	for _, rel := range dir.Others {
+		data, err := os.ReadFile(filepath.Join(r.opts.ContentDir, filepath.FromSlash(rel)))
+		if err != nil {
+			return err
+		}
+		if err := r.stage.Copy(rel, data); err != nil {
+			return err
+		}
+	}
+	r.items = make([]*item, len(dir.Articles))
+	errs := make([]error, len(dir.Articles))
+	pipeline.Each(ctx, len(dir.Articles), r.opts.Jobs, func(i int) {
+		rel := dir.Articles[i]
+		abs := filepath.Join(dir.Root, filepath.FromSlash(rel))
+		data, err := os.ReadFile(abs)
+		if err != nil {
+			errs[i] = err
+			return
+		}
+		it := &item{key: cache.KeyOf(r.settings, []byte(rel), data)}
+		file := r.opts.Display(abs)
+		if scan, ok := r.cache.Scan(it.key); ok {
+			it.scan = scan
+			it.a = &article.Article{Path: rel, File: file, Source: data, Findings: withFile(scan.Findings, file)}
+		} else {
+			it.a = article.Parse(rel, file, data)
+			it.fresh = true
+		}
+		r.items[i] = it
+	})
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	r.report.Articles = len(r.items)
+	r.report.AddStage(report.Stage{Name: "read", Articles: len(r.items), Duration: time.Since(start)})
+	return ctx.Err()
+}
+
+// check validates the fresh articles, turns their debris into metadata and
+// scans their images and links, keeping the results in the cache; then it
+// runs the archive-wide rules over every article.
+func (r *run) check(ctx context.Context) error {
+	var fresh []*article.Article
+	byArticle := map[*article.Article]*item{}
+	for _, it := range r.items {
+		if it.fresh {
+			fresh = append(fresh, it.a)
+			byArticle[it.a] = it
+		}
+	}
+	stats := pipeline.Pipeline{
+		{Name: validate.Stage, Run: r.checker.Check},
+		{Name: "debris", Run: clean.Debris},
+	}.Run(ctx, fresh, r.opts.Jobs, func(a *article.Article) {
+		it := byArticle[a]
+		it.scan = scanOf(a)
+		r.cache.PutScan(it.key, it.scan)
+	})
+	r.addStages(stats)
+	items := make([]validate.ArchiveItem, len(r.items))
+	for i, it := range r.items {
+		items[i] = validate.ArchiveItem{A: it.a, Source: it.scan.Source, Path: it.scan.Path, Readable: it.scan.Readable}
+	}
+	r.checker.CheckArchive(items)
+	return nil
+}
+
+// scanOf is what the later phases need of a checked article.
+func scanOf(a *article.Article) cache.Scan {
+	s := cache.Scan{Findings: withFile(a.Findings, ""), Params: map[string]string{}}
+	for _, k := range []string{clean.ParamAccount, article.KeySource} {
+		if v, ok := a.Params[k].(string); ok {
+			s.Params[k] = v
+		}
+	}
+	if a.FrontMatter.Values != nil {
+		it := validate.ItemOf(a)
+		s.Source, s.Path, s.Readable = it.Source, it.Path, true
+		s.URLs = links.URLsOf(a)
+	}
+	if !a.HasErrors() {
+		s.Images = images.Scan(a.Body)
+		s.Hrefs = links.Hrefs(a.Body)
+	}
+	return s
+}
+
+// withFile copies findings with the file name set (cached findings are
+// kept without it: the name depends on where mirror runs).
+func withFile(fs []article.Finding, file string) []article.Finding {
+	out := make([]article.Finding, len(fs))
+	for i, f := range fs {
+		f.File = file
+		out[i] = f
+	}
+	return out
+}
+
+// scanLinks indexes the archive's articles by every URL they are known by
+// and records where every link leads, before any article is rewritten, so
+// each article can know who cites it.
+func (r *run) scanLinks(ctx context.Context) error {
+	start := time.Now()
+	equivalences, file, err := links.LoadEquivalences(r.opts.SiteDir)
+	if err != nil {
+		return errors.Join(ErrSetup, errors.New(file+": "+err.Error()))
+	}
+	entries := make([]links.Entry, 0, len(r.items))
+	for _, it := range r.items {
+		if it.scan.Readable {
+			entries = append(entries, links.Entry{Path: it.a.Path, File: it.a.File, Built: !it.a.HasErrors(), URLs: it.scan.URLs})
+		}
+	}
+	r.graph = links.NewGraph(links.NewIndex(entries, equivalences))
+	for _, it := range r.items {
+		if !it.a.HasErrors() {
+			r.graph.Add(it.a, it.scan.Hrefs)
+		}
+	}
+	r.report.AddStage(report.Stage{Name: "scan", Articles: len(r.items), Duration: time.Since(start)})
+	counts := r.graph.Counts()
+	r.report.Links = &counts
+	return ctx.Err()
+}
+
+// imageRefs lists the distinct images of the articles in the build.
+func (r *run) imageRefs() []images.Ref {
+	seen := map[string]bool{}
+	var refs []images.Ref
+	for _, it := range r.items {
+		if it.a.HasErrors() {
+			continue
+		}
+		for _, ref := range it.scan.Images {
+			if !seen[ref.Key] {
+				seen[ref.Key] = true
+				refs = append(refs, ref)
+			}
+		}
+	}
+	return refs
+}
+
+// rewrite stages every article in the build: from the cache when nothing
+// its staged copy depends on changed, else by running the document stages.
+func (r *run) rewrite(ctx context.Context) error {
+	start := time.Now()
+	var todo []*article.Article
+	work := map[*article.Article]*item{}
+	keys := map[*item]cache.Key{}
+	base := map[*article.Article]int{} // findings a copy had before rewriting
+	var mu sync.Mutex
+	var stageErr error
+	for _, it := range r.items {
+		if it.a.HasErrors() {
+			continue
+		}
+		key := r.stagedKey(it)
+		keys[it] = key
+		r.rewriter.Use(r.mediaOf(it)...)
+		if rec, ok := r.cache.Staged(key); ok {
+			if err := r.stage.Put(rec.Path, rec.Data); err != nil {
+				return err
+			}
+			it.a.Findings = append(it.a.Findings, withFile(rec.Findings, it.a.File)...)
+			continue
+		}
+		a := it.a
+		if !it.fresh {
+			// A stub: parse it now, and check it again for the fixes the
+			// staged copy needs (its findings are known already).
+			a = article.Parse(it.a.Path, it.a.File, it.a.Source)
+			r.checker.Check(ctx, a)
+			clean.Debris(ctx, a)
+		}
+		base[a] = len(a.Findings)
+		work[a] = it
+		todo = append(todo, a)
+	}
+	r.addStages([]pipeline.StepStats{{Name: "cached", Articles: len(keys) - len(todo), Busy: time.Since(start)}})
+	cleaner := clean.New(r.cfg.Clean)
+	steps := pipeline.Pipeline{
+		{Name: "parse", Run: body.ParseStep},
+		{Name: images.Stage, Run: r.rewriter.Rewrite},
+		{Name: links.Stage, Run: links.NewRewriter(r.graph, r.refPrefix).Rewrite},
+		{Name: "wechat", Run: cleaner.WeChat},
+		{Name: "summarize", Run: cleaner.Summarize},
+		{Name: "render", Run: body.RenderStep},
+		{Name: "sanitize", Run: clean.NewSanitizer(r.cfg.Clean, r.mediaPrefix(), r.cfg.Images.Remote == "load").Sanitize},
+	}
+	stats := steps.Run(ctx, todo, r.opts.Jobs, func(a *article.Article) {
+		it := work[a]
+		added := a.Findings[base[a]:]
+		if a != it.a {
+			it.a.Findings = append(it.a.Findings, added...)
+		}
+		if a.HasErrors() {
+			return
+		}
+		rel, data, err := r.stage.Write(a)
+		if err != nil {
+			mu.Lock()
+			stageErr = errors.Join(stageErr, err)
+			mu.Unlock()
+			return
+		}
+		r.cache.PutStaged(keys[it], cache.Staged{Path: rel, Data: data, Findings: withFile(added, "")})
+	})
+	r.addStages(stats)
+	if err := r.collect(ctx); err != nil {
+		return err
+	}
+	return stageErr
+}
+
+// stagedKey is everything an article's staged copy depends on: its file
+// and the settings, its images' store entries, where its links lead, and
+// who cites it.
+func (r *run) stagedKey(it *item) cache.Key {
+	m := r.store.Manifest()
+	var imgs []byte
+	for _, ref := range it.scan.Images {
+		e, _ := m.Get(ref.Key)
+		e.Fetched, e.Attempts = time.Time{}, 0 // when does not change what
+		b, _ := json.Marshal(e)
+		imgs = append(imgs, b...)
+	}
+	var hrefs strings.Builder
+	for _, h := range it.scan.Hrefs {
+		hrefs.WriteString(r.graph.Resolve(h) + "\x00")
+	}
+	cites := strings.Join(r.graph.CitedBy(it.a.Path), "\x00")
+	return cache.KeyOf(it.key[:], imgs, []byte(hrefs.String()), []byte(cites), []byte(r.mediaPrefix()))
+}
+
+// mediaOf lists the store files an article shows.
+func (r *run) mediaOf(it *item) []string {
+	m := r.store.Manifest()
+	var files []string
+	for _, ref := range it.scan.Images {
+		if e, ok := m.Get(ref.Key); ok && e.Status == store.OK {
+			files = append(files, e.File)
+			for _, v := range e.Variants {
+				files = append(files, v)
+			}
+		}
+	}
+	sort.Strings(files)
+	return files
+}
+
+// saveCache keeps this build's records for the next one.
+func (r *run) saveCache() error {
+	if r.opts.NoCache {
+		return nil
+	}
+	return r.cache.Save()
+}
+

@@ -1,0 +1,176 @@
+// Package cache keeps what the build learned about each article between
+// runs, so a build after a small change redoes only what changed. Two
+// records are kept:
+//
+//   - a Scan, keyed by the file's bytes (and the settings): the article's
+//     own findings, what the cleanup took from its debris, the URLs it is
+//     known by, and the images and links it holds, so an unchanged file is
+//     neither parsed nor tokenized;
+//   - a Staged file, keyed by everything its staged copy depends on (the
+//     file, the settings, its images' store entries, where its links lead,
+//     who cites it), so an unchanged article is not rewritten.
+//
+// The cache is derived data: it lives in ROOT/.mirror-cache (ignored by
+// git), may be deleted at any time, and a corrupt one is simply rebuilt.
+package cache
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/gob"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/spf13/afero"
+
+	"github.com/archivemirror/mirror/tools/internal/article"
+	"github.com/archivemirror/mirror/tools/internal/images"
+	"github.com/archivemirror/mirror/tools/internal/safefile"
+)
+
+// Version is part of every key: bump it when a change to the stages changes
+// what they produce, so old records are not used.
+const Version = "mirror-cache-1"
+
+// Key identifies a record.
+type Key [sha256.Size]byte
+
+// KeyOf hashes the parts of a key.
+func KeyOf(parts ...[]byte) Key {
+	h := sha256.New()
+	h.Write([]byte(Version))
+	for _, p := range parts {
+		fmt.Fprintf(h, "\x00%d\x00", len(p))
+		h.Write(p)
+	}
+	var k Key
+	h.Sum(k[:0])
+	return k
+}
+
+// Scan is what reading, validating and scanning one file found.
+type Scan struct {
+	Findings []article.Finding // the file's own findings, File left empty
+	Params   map[string]string // what the debris gave (account, source)
+	Source   string
+	Path     string // the URL path Hugo gives it
+	Readable bool
+	URLs     []string
+	Images   []images.Ref
+	Hrefs    []string
+}
+
+// Staged is an article's staged file and what rewriting it reported.
+type Staged struct {
+	Path     string
+	Data     []byte
+	Findings []article.Finding
+	Media    []string // store files the article shows
+}
+
+type pack[T any] struct {
+	file    string
+	mu      sync.Mutex
+	old     map[Key]T
+	used    map[Key]T
+	changed bool
+}
+
+// Cache is both packs of records.
+type Cache struct {
+	scans  pack[Scan]
+	staged pack[Staged]
+}
+
+// Open loads the cache in dir; a missing or unreadable cache is empty, and
+// so is the cache of dir "", which Save never writes.
+func Open(dir string) *Cache {
+	if dir == "" {
+		c := &Cache{}
+		c.scans.old, c.scans.used = map[Key]Scan{}, map[Key]Scan{}
+		c.staged.old, c.staged.used = map[Key]Staged{}, map[Key]Staged{}
+		return c
+	}
+	c := &Cache{
+		scans:  pack[Scan]{file: filepath.Join(dir, "scans.gob")},
+		staged: pack[Staged]{file: filepath.Join(dir, "staged.gob")},
+	}
+	var wg sync.WaitGroup
+	wg.Go(c.scans.load)
+	wg.Go(c.staged.load)
+	wg.Wait()
+	return c
+}
+
+func (p *pack[T]) load() {
+	p.old, p.used = map[Key]T{}, map[Key]T{}
+	data, err := os.ReadFile(p.file)
+	if err != nil {
+		return
+	}
+	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&p.old); err != nil {
+		p.old = map[Key]T{} // an old or damaged cache: start again
+	}
+}
+
+func (p *pack[T]) get(k Key) (T, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	v, ok := p.old[k]
+	if !ok {
+		v, ok = p.used[k]
+	}
+	if ok {
+		p.used[k] = v
+	}
+	return v, ok
+}
+
+func (p *pack[T]) put(k Key, v T) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.used[k] = v
+	p.changed = true
+}
+
+// save writes the records used by this run, so records of deleted or
+// changed files do not accumulate.
+func (p *pack[T]) save() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.file == "" || !p.changed && len(p.used) == len(p.old) {
+		return nil
+	}
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(p.used); err != nil {
+		return err
+	}
+	return safefile.Write(afero.NewOsFs(), p.file, buf.Bytes(), 0o644)
+}
+
+// Scan returns the scan record for a key.
+func (c *Cache) Scan(k Key) (Scan, bool) { return c.scans.get(k) }
+
+// PutScan records a scan.
+func (c *Cache) PutScan(k Key, s Scan) { c.scans.put(k, s) }
+
+// Staged returns the staged record for a key.
+func (c *Cache) Staged(k Key) (Staged, bool) { return c.staged.get(k) }
+
+// PutStaged records a staged file.
+func (c *Cache) PutStaged(k Key, s Staged) { c.staged.put(k, s) }
+
+// Save writes both packs.
+func (c *Cache) Save() error {
+	var errs [2]error
+	var wg sync.WaitGroup
+	wg.Go(func() { errs[0] = c.scans.save() })
+	wg.Go(func() { errs[1] = c.staged.save() })
+	wg.Wait()
+	if errs[0] != nil {
+		return errs[0]
+	}
+	return errs[1]
+}

@@ -18,6 +18,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/gob"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -78,29 +79,28 @@ type pack[T any] struct {
 	changed bool
 }
 
-// Cache is both packs of records.
+// Cache is the scans, kept in one pack (small, all needed every build), and
+// the staged files, one file per record (large, so only the ones a build
+// uses are read, and a build writes only the ones it made).
 type Cache struct {
-	scans  pack[Scan]
-	staged pack[Staged]
+	scans pack[Scan]
+	dir   string // of the staged records; "" keeps none
+
+	mu   sync.Mutex
+	used map[Key]bool
 }
 
 // Open loads the cache in dir; a missing or unreadable cache is empty, and
 // so is the cache of dir "", which Save never writes.
 func Open(dir string) *Cache {
+	c := &Cache{used: map[Key]bool{}}
 	if dir == "" {
-		c := &Cache{}
 		c.scans.old, c.scans.used = map[Key]Scan{}, map[Key]Scan{}
-		c.staged.old, c.staged.used = map[Key]Staged{}, map[Key]Staged{}
 		return c
 	}
-	c := &Cache{
-		scans:  pack[Scan]{file: filepath.Join(dir, "scans.gob")},
-		staged: pack[Staged]{file: filepath.Join(dir, "staged.gob")},
-	}
-	var wg sync.WaitGroup
-	wg.Go(c.scans.load)
-	wg.Go(c.staged.load)
-	wg.Wait()
+	c.scans.file = filepath.Join(dir, "scans.gob")
+	c.dir = filepath.Join(dir, "staged")
+	c.scans.load()
 	return c
 }
 
@@ -156,21 +156,71 @@ func (c *Cache) Scan(k Key) (Scan, bool) { return c.scans.get(k) }
 // PutScan records a scan.
 func (c *Cache) PutScan(k Key, s Scan) { c.scans.put(k, s) }
 
+// stagedFile is where a staged record lives.
+func (c *Cache) stagedFile(k Key) string {
+	h := hex.EncodeToString(k[:])
+	return filepath.Join(c.dir, h[:2], h[2:])
+}
+
 // Staged returns the staged record for a key.
-func (c *Cache) Staged(k Key) (Staged, bool) { return c.staged.get(k) }
-
-// PutStaged records a staged file.
-func (c *Cache) PutStaged(k Key, s Staged) { c.staged.put(k, s) }
-
-// Save writes both packs.
-func (c *Cache) Save() error {
-	var errs [2]error
-	var wg sync.WaitGroup
-	wg.Go(func() { errs[0] = c.scans.save() })
-	wg.Go(func() { errs[1] = c.staged.save() })
-	wg.Wait()
-	if errs[0] != nil {
-		return errs[0]
+func (c *Cache) Staged(k Key) (Staged, bool) {
+	var s Staged
+	if c.dir == "" {
+		return s, false
 	}
-	return errs[1]
+	data, err := os.ReadFile(c.stagedFile(k))
+	if err != nil || gob.NewDecoder(bytes.NewReader(data)).Decode(&s) != nil {
+		return s, false
+	}
+	c.mu.Lock()
+	c.used[k] = true
+	c.mu.Unlock()
+	return s, true
+}
+
+// PutStaged records a staged file. A record that cannot be written is only
+// a future cache miss, so errors are not reported.
+func (c *Cache) PutStaged(k Key, s Staged) {
+	if c.dir == "" {
+		return
+	}
+	var buf bytes.Buffer
+	if gob.NewEncoder(&buf).Encode(s) != nil {
+		return
+	}
+	if safefile.Write(afero.NewOsFs(), c.stagedFile(k), buf.Bytes(), 0o644) == nil {
+		c.mu.Lock()
+		c.used[k] = true
+		c.mu.Unlock()
+	}
+}
+
+// Save writes the scans and removes the staged records this build did not
+// use (of files deleted or changed since).
+func (c *Cache) Save() error {
+	if err := c.scans.save(); err != nil || c.dir == "" {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return filepath.WalkDir(c.dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		k, ok := keyOfFile(p)
+		if !ok || !c.used[k] {
+			os.Remove(p)
+		}
+		return nil
+	})
+}
+
+func keyOfFile(p string) (Key, bool) {
+	var k Key
+	b, err := hex.DecodeString(filepath.Base(filepath.Dir(p)) + filepath.Base(p))
+	if err != nil || len(b) != len(k) {
+		return k, false
+	}
+	copy(k[:], b)
+	return k, true
 }

@@ -104,12 +104,36 @@ func (o Options) image(r *rand.Rand, article, left int) Image {
 	}
 }
 
-func sentence(r *rand.Rand, n int) string {
-	out := make([]rune, n)
-	for i := range out {
-		out[i] = cjk[r.IntN(len(cjk))]
+// vocabulary is 4,000 "words" of one to three characters; sentences draw
+// them with Zipf's law, as natural text does, so word statistics (and a
+// search index built on them) look like real articles', not noise.
+var vocabulary = func() []string {
+	r := rand.New(rand.NewPCG(42, 42))
+	words := make([]string, 4000)
+	for i := range words {
+		w := make([]rune, 1+r.IntN(3))
+		for j := range w {
+			w[j] = cjk[r.IntN(len(cjk))]
+		}
+		words[i] = string(w)
 	}
-	return string(out) + "。"
+	return words
+}()
+
+// sentence is about n characters of text, with commas and a full stop.
+func sentence(r *rand.Rand, n int) string {
+	zipf := rand.NewZipf(r, 1.1, 2, uint64(len(vocabulary)-1))
+	var b strings.Builder
+	chars := 0
+	for chars < n {
+		w := vocabulary[zipf.Uint64()]
+		b.WriteString(w)
+		chars += len([]rune(w))
+		if r.IntN(12) == 0 {
+			b.WriteString("，")
+		}
+	}
+	return b.String() + "。"
 }
 
 // ShortURL is the short WeChat URL of article i.

@@ -301,4 +301,3 @@ func (r *run) saveCache() error {
 	}
 	return r.cache.Save()
 }
-

@@ -3,13 +3,13 @@ package resize
 import (
 	"bytes"
 	"fmt"
-	"sort"
 	"image"
 	"image/color"
 	"image/draw"
 	"image/gif"
 	"image/jpeg"
 	"image/png"
+	"sort"
 
 	"github.com/disintegration/imaging"
 )

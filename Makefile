@@ -5,7 +5,7 @@ BUILDFLAGS ?=
 SOURCES   := $(shell find tools -name '*.go' -not -name '*_test.go') go.mod go.sum
 
 .DEFAULT_GOAL := build
-.PHONY: build test vet clean help audit screenshots init serve
+.PHONY: build test vet clean help audit screenshots init serve bench
 
 build: $(MIRROR) ## Build the archive from content/ into public/ (BUILDFLAGS="--strict" etc.)
 	$(MIRROR) build $(BUILDFLAGS)
@@ -32,6 +32,12 @@ clean: ## Remove bin/, public/ and the build cache (the content and the image st
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+BENCH_N ?= 1000,10000
+bench: $(MIRROR) ## Baseline vs cold, warm and incremental builds on synthetic archives (BENCH_N=1000,10000)
+	$(GO) build -o bin/mirror-bench ./tools/cmd/mirror-bench
+	bin/mirror-bench -n $(BENCH_N)
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./tools/internal/validate ./tools/internal/images ./tools/internal/clean
 
 audit: build ## Lighthouse on the home and an article page (writes docs/audit.json)
 	cd scripts/audit && npm ci --no-audit --no-fund

@@ -255,7 +255,10 @@ func (r *run) rewrite(ctx context.Context) error {
 	if err := r.collect(ctx); err != nil {
 		return err
 	}
-	return stageErr
+	if stageErr != nil {
+		return stageErr
+	}
+	return r.stage.Finish()
 }
 
 // stagedKey is everything an article's staged copy depends on: its file

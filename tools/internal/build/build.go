@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/afero"
@@ -66,10 +67,6 @@ type Options struct {
 	Log io.Writer
 }
 
-// stagedContentDir is where the staged copy appears to Hugo. It exists only
-// in memory; the path must not exist on disk, or Hugo would see both.
-const stagedContentDir = "/mirror-staged/content"
-
 // mediaDir is where stored images are published in the site.
 const mediaDir = "media"
 
@@ -89,6 +86,8 @@ type run struct {
 	store    *store.Store
 	rewriter *images.Rewriter
 	graph    *links.Graph
+	// cleanups run when the build ends.
+	cleanups []func()
 	// refPrefix marks the hrefs of links into the archive until the stage
 	// turns them into relref calls; random, so no article can forge one.
 	refPrefix string
@@ -129,6 +128,11 @@ func newRun(opts Options) *run {
 // phases runs the build's phases in order, stopping at the first error.
 func (r *run) phases(ctx context.Context, phases ...func(context.Context) error) error {
 	defer r.report.Finish()
+	defer func() {
+		for _, f := range r.cleanups {
+			f()
+		}
+	}()
 	for _, phase := range phases {
 		if err := phase(ctx); err != nil {
 			return err
@@ -140,7 +144,7 @@ func (r *run) phases(ctx context.Context, phases ...func(context.Context) error)
 	return nil
 }
 
-func (r *run) setup(context.Context) error {
+func (r *run) setup(ctx context.Context) error {
 	for _, dir := range []string{r.opts.ContentDir, r.opts.SiteDir} {
 		info, err := os.Stat(dir)
 		if err != nil {
@@ -161,7 +165,21 @@ func (r *run) setup(context.Context) error {
 	token := make([]byte, 8)
 	rand.Read(token)
 	r.refPrefix = "/mirror-ref-" + hex.EncodeToString(token)
-	r.stage = stage.New(afero.NewMemMapFs(), stagedContentDir, r.refPrefix)
+	stageDir := filepath.Join(r.opts.Root, cacheDir, "content")
+	if !r.opts.NoCache {
+		unlock, err := cache.Lock(ctx, filepath.Join(r.opts.Root, cacheDir), r.opts.StoreWaiting)
+		if err != nil {
+			return err
+		}
+		r.cleanups = append(r.cleanups, unlock)
+	}
+	if r.opts.NoCache {
+		if stageDir, err = os.MkdirTemp("", "mirror-stage-"); err != nil {
+			return err
+		}
+		r.cleanups = append(r.cleanups, func() { os.RemoveAll(stageDir) })
+	}
+	r.stage = stage.New(afero.NewOsFs(), stageDir, r.refPrefix)
 	r.checker = validate.New(r.cfg.Validate, r.cfg.Taxonomies)
 	site, err := os.ReadFile(cfg.File)
 	if err != nil && cfg.File != "" {
@@ -189,8 +207,11 @@ func (r *run) localize(ctx context.Context) error {
 		return err
 	}
 	defer st.Unlock()
-	if err := st.Clean(); err != nil {
-		return err
+	if st.Interrupted() {
+		// The last run died holding the store: remove its half-written files.
+		if err := st.Clean(); err != nil {
+			return err
+		}
 	}
 	l := images.NewLocalizer(r.cfg.Images, st, r.opts.Remap)
 	l.Offline, l.RetryFailed, l.Progress = r.opts.Offline, r.opts.RetryFailed, r.opts.ImageProgress
@@ -281,16 +302,45 @@ func (r *run) render(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := publishMedia(r.store, r.rewriter.Used(), filepath.Join(tmp, mediaDir)); err != nil {
-		return err
-	}
 	if err := r.index(ctx, tmp); err != nil {
 		return err
 	}
-	if err := r.measure(tmp); err != nil {
+	start := time.Now()
+	err = r.publish(tmp)
+	r.report.AddStage(report.Stage{Name: "publish", Articles: r.report.Staged, Duration: time.Since(start)})
+	return err
+}
+
+// publish puts the stored images the articles show into the new site,
+// measures it, and swaps it in. The previous site's media directory is
+// moved over rather than rebuilt (a rename, whatever its size), then
+// completed and pruned; if the swap fails it goes back.
+func (r *run) publish(tmp string) error {
+	media := filepath.Join(tmp, mediaDir)
+	oldMedia := filepath.Join(r.opts.Dest, mediaDir)
+	moved := os.Rename(oldMedia, media) == nil
+	restore := func() {
+		if moved {
+			os.Rename(media, oldMedia)
+		}
+	}
+	used := map[string]bool{}
+	for _, f := range r.rewriter.Used() {
+		used[filepath.FromSlash(f)] = true
+	}
+	if err := linkMedia(r.store, used, media); err != nil {
+		restore()
 		return err
 	}
-	return swapDir(tmp, r.opts.Dest)
+	if err := r.measure(tmp, used); err != nil {
+		restore()
+		return err
+	}
+	if err := swapDir(tmp, r.opts.Dest); err != nil {
+		restore()
+		return err
+	}
+	return nil
 }
 
 // Hosting limits a mirror's site must fit in.
@@ -299,14 +349,19 @@ const (
 	cloudflarePagesFiles = 20000   // Cloudflare Pages: 20,000 files
 )
 
-// measure counts the site's files and bytes and warns when they come near
-// what common static hosts accept.
-func (r *run) measure(site string) error {
+// measure counts the site's files and bytes, warning when they come near
+// what common static hosts accept, and removes the media the site no
+// longer shows (left from the previous site).
+func (r *run) measure(site string, used map[string]bool) error {
 	var files int
 	var bytes int64
+	media := filepath.Join(site, mediaDir) + string(filepath.Separator)
 	err := filepath.WalkDir(site, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
+		}
+		if rel, inMedia := strings.CutPrefix(p, media); inMedia && !used[rel] {
+			return os.Remove(p)
 		}
 		info, err := d.Info()
 		if err != nil {
@@ -342,16 +397,19 @@ func (r *run) index(ctx context.Context, site string) error {
 	return err
 }
 
-// publishMedia puts the store files in use into the site: hard links when
-// the store and the site share a file system (instant, no space), copies
-// otherwise.
-func publishMedia(st *store.Store, files []string, dir string) error {
-	for _, f := range files {
-		dst := filepath.Join(dir, filepath.FromSlash(f))
+// linkMedia puts the store files in use that the site lacks into it: hard
+// links when the store and the site share a file system (instant, no
+// space), copies otherwise.
+func linkMedia(st *store.Store, used map[string]bool, dir string) error {
+	for f := range used {
+		dst := filepath.Join(dir, f)
+		if _, err := os.Lstat(dst); err == nil {
+			continue // moved over from the previous site
+		}
 		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 			return err
 		}
-		src := filepath.FromSlash(st.Path(f))
+		src := filepath.FromSlash(st.Path(filepath.ToSlash(f)))
 		if err := os.Link(src, dst); err == nil {
 			continue
 		}

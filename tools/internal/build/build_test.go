@@ -339,3 +339,45 @@ func TestCacheReproducesTheBuild(t *testing.T) {
 		t.Error("the edit does not show")
 	}
 }
+
+// Rebuilding into the same public/ keeps the images the site shows (moved
+// over from the previous site, not linked again) and drops the ones it no
+// longer shows.
+func TestRebuildKeepsAndPrunesMedia(t *testing.T) {
+	repo := mirrortest.RepoRoot(t)
+	content, dest := t.TempDir(), filepath.Join(t.TempDir(), "public")
+	entries, _ := os.ReadDir(filepath.Join(repo, "content"))
+	for _, e := range entries {
+		data, _ := os.ReadFile(filepath.Join(repo, "content", e.Name()))
+		os.WriteFile(filepath.Join(content, e.Name()), data, 0o644)
+	}
+	opts := build.Options{Root: repo, Offline: true, NoCache: true, NoSearch: true, ContentDir: content,
+		SiteDir: filepath.Join(repo, "site"), Dest: dest, Log: io.Discard}
+	if _, err := build.Run(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	before := mediaFiles(t, dest)
+	// The copper shop article shows three photos no other article shows.
+	os.Remove(filepath.Join(content, "20231021_5a53a312fe1f3057.md"))
+	if _, err := build.Run(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	after := mediaFiles(t, dest)
+	if len(after) >= len(before) || len(after) == 0 {
+		t.Errorf("%d media files before, %d after removing an article", len(before), len(after))
+	}
+	if n := checkImagesLocal(t, content, dest); n == 0 {
+		t.Error("no local image checked")
+	}
+}
+
+func mediaFiles(t *testing.T, dest string) []string {
+	var files []string
+	filepath.WalkDir(filepath.Join(dest, "media"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files = append(files, p)
+		}
+		return nil
+	})
+	return files
+}

@@ -23,8 +23,8 @@ import (
 type Options struct {
 	// SiteDir is the Hugo project (site/), absolute.
 	SiteDir string
-	// Staged holds the staged content under ContentDir. It is layered over
-	// the disk, so ContentDir should be a path that does not exist on disk.
+	// Staged holds the staged content under ContentDir: the disk, or a
+	// file system layered over it (ContentDir must then not exist on disk).
 	Staged     afero.Fs
 	ContentDir string
 	// Dest is where the site is written, absolute.
@@ -70,10 +70,14 @@ func newSites(opts Options) (*hugolib.HugoSites, error) {
 		opts.Log = os.Stderr
 	}
 	logger := loggers.New(loggers.Options{Level: logg.LevelWarn, StdOut: opts.Log, StdErr: opts.Log})
-	source := overlayfs.New(overlayfs.Options{
-		Fss:           []afero.Fs{opts.Staged, afero.NewOsFs()},
-		FirstWritable: true,
-	})
+	var source afero.Fs = afero.NewOsFs()
+	if _, onDisk := opts.Staged.(*afero.OsFs); !onDisk {
+		// Staged in memory: layered over the disk, where the site is.
+		source = overlayfs.New(overlayfs.Options{
+			Fss:           []afero.Fs{opts.Staged, afero.NewOsFs()},
+			FirstWritable: true,
+		})
+	}
 	flags := config.New()
 	flags.Set("workingDir", opts.SiteDir)
 	flags.Set("contentDir", opts.ContentDir)

@@ -2,35 +2,78 @@ package stage
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"maps"
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/spf13/afero"
 
 	"github.com/archivemirror/mirror/tools/internal/article"
+	"github.com/archivemirror/mirror/tools/internal/safefile"
 )
 
-// Stage is the staged content directory.
+// Stage is the staged content directory. It persists between builds (in
+// the build cache) so a build writes only the files that changed; an index
+// beside it says what each file holds.
 type Stage struct {
 	fs  afero.Fs
 	dir string
 	// refs finds links into the archive written by the link stage.
 	refs *regexp.Regexp
+
+	mu       sync.Mutex
+	previous map[string]string // path → digest, as the last build left them
+	written  map[string]string
+	changing bool
 }
 
 // New returns a stage writing under dir in fs. refPrefix starts the hrefs
 // the link stage writes for links into the archive; the stage turns each
-// into a call to Hugo's relref.
+// into a call to Hugo's relref. What an earlier build staged there is
+// reused where it has not changed; Finish removes the rest.
 func New(fs afero.Fs, dir, refPrefix string) *Stage {
-	s := &Stage{fs: fs, dir: dir}
+	s := &Stage{fs: fs, dir: dir, previous: map[string]string{}, written: map[string]string{}}
 	if refPrefix != "" {
 		s.refs = regexp.MustCompile(`"` + regexp.QuoteMeta(refPrefix) + `(/[^"{}<>&']*)"`)
 	}
+	if data, err := afero.ReadFile(fs, s.indexFile()); err == nil {
+		json.Unmarshal(data, &s.previous)
+	}
 	return s
+}
+
+func (s *Stage) indexFile() string { return s.dir + ".index" }
+
+// Finish removes the staged files this build did not write (articles gone
+// or now excluded) and records what the others hold.
+func (s *Stage) Finish() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	err := afero.Walk(s.fs, s.dir, func(p string, info fs.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return nil
+		}
+		rel := strings.TrimPrefix(strings.TrimPrefix(p, s.dir), "/")
+		if _, ok := s.written[rel]; !ok {
+			return s.fs.Remove(p)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	data, err := json.Marshal(s.written)
+	if err != nil {
+		return err
+	}
+	return afero.WriteFile(s.fs, s.indexFile(), data, 0o644)
 }
 
 // Dir is where the staged content lives in the stage's fs.
@@ -65,12 +108,29 @@ func (s *Stage) Copy(rel string, data []byte) error {
 	return s.writeFile(rel, data)
 }
 
+// writeFile stages a file, unless the last build left the same bytes there.
 func (s *Stage) writeFile(rel string, data []byte) error {
+	sum := sha256.Sum256(data)
+	digest := hex.EncodeToString(sum[:16])
 	name := path.Join(s.dir, rel)
-	if err := s.fs.MkdirAll(path.Dir(name), 0o755); err != nil {
-		return err
+	s.mu.Lock()
+	s.written[rel] = digest
+	same := s.previous[rel] == digest
+	s.mu.Unlock()
+	if same {
+		if _, err := s.fs.Stat(name); err == nil {
+			return nil
+		}
 	}
-	return afero.WriteFile(s.fs, name, data, 0o644)
+	s.mu.Lock()
+	if !s.changing {
+		// Until Finish writes it again, no index: a build killed half-way
+		// leaves files the next build must not trust.
+		s.changing = true
+		s.fs.Remove(s.indexFile())
+	}
+	s.mu.Unlock()
+	return safefile.Write(s.fs, name, data, 0o644)
 }
 
 // hugoSafe makes a body Hugo renders as it is: Hugo's own shortcode

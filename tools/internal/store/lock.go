@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
@@ -20,11 +21,11 @@ var memLocks sync.Map // dir → *sync.Mutex
 // done. On the OS file system it is an flock on DIR/.mirror.lock, which the kernel
 // releases when a run dies, so a killed run never leaves the store locked.
 func (s *Store) Lock(ctx context.Context, waiting func()) error {
-	unlock, err := s.acquire(ctx, waiting)
+	unlock, interrupted, err := s.acquire(ctx, waiting)
 	if err != nil {
 		return err
 	}
-	s.unlock = unlock
+	s.unlock, s.interrupted = unlock, interrupted
 	// Another run may have written the manifest while we waited.
 	m, err := LoadManifest(s.fs, filepath.Join(s.dir, ManifestName))
 	if err != nil {
@@ -37,15 +38,22 @@ func (s *Store) Lock(ctx context.Context, waiting func()) error {
 	return nil
 }
 
-func (s *Store) acquire(ctx context.Context, waiting func()) (func() error, error) {
+// The lock file says whether the run holding it is still going: a run
+// that finds "running" in it after taking the lock follows one that died.
+const (
+	stateRunning = "running\n"
+	stateDone    = "done\n"
+)
+
+func (s *Store) acquire(ctx context.Context, waiting func()) (unlock func() error, interrupted bool, err error) {
 	if _, ok := s.fs.(*afero.OsFs); !ok {
 		mu, _ := memLocks.LoadOrStore(s.dir, &sync.Mutex{})
 		mu.(*sync.Mutex).Lock()
-		return func() error { mu.(*sync.Mutex).Unlock(); return nil }, nil
+		return func() error { mu.(*sync.Mutex).Unlock(); return nil }, true, nil
 	}
 	f, err := os.OpenFile(filepath.Join(s.dir, ".mirror.lock"), os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
-		return nil, fmt.Errorf("image store lock: %w", err)
+		return nil, false, fmt.Errorf("image store lock: %w", err)
 	}
 	told := false
 	for {
@@ -55,7 +63,7 @@ func (s *Store) acquire(ctx context.Context, waiting func()) (func() error, erro
 		}
 		if err != syscall.EWOULDBLOCK {
 			f.Close()
-			return nil, fmt.Errorf("image store lock: %w", err)
+			return nil, false, fmt.Errorf("image store lock: %w", err)
 		}
 		if !told && waiting != nil {
 			waiting()
@@ -64,15 +72,29 @@ func (s *Store) acquire(ctx context.Context, waiting func()) (func() error, erro
 		select {
 		case <-ctx.Done():
 			f.Close()
-			return nil, ctx.Err()
+			return nil, false, ctx.Err()
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+	state, _ := io.ReadAll(f)
+	interrupted = string(state) == stateRunning
+	setState(f, stateRunning)
 	return func() error {
+		setState(f, stateDone)
 		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 		return f.Close()
-	}, nil
+	}, interrupted, nil
 }
+
+func setState(f *os.File, state string) {
+	f.Truncate(0)
+	f.WriteAt([]byte(state), 0)
+	f.Sync()
+}
+
+// Interrupted says whether the run that held the lock before died holding
+// it, leaving temporary files for Clean to remove.
+func (s *Store) Interrupted() bool { return s.interrupted }
 
 // Unlock releases the lock taken by Lock.
 func (s *Store) Unlock() error {

@@ -21,8 +21,9 @@ type Store struct {
 	dir string
 
 	mu       sync.Mutex
-	manifest *Manifest
-	unlock   func() error
+	manifest    *Manifest
+	unlock      func() error
+	interrupted bool
 }
 
 // ManifestName is the manifest's file name in the store directory.

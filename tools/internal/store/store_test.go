@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"os"
 	"path"
+	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -98,5 +100,34 @@ func TestCleanRemovesTemporaryFiles(t *testing.T) {
 	}
 	if !st.Has(name) {
 		t.Error("a stored file was removed")
+	}
+}
+
+// A run that finds the lock file saying "running" follows one that died
+// holding the store, and must clean up after it; after a clean unlock the
+// next run need not.
+func TestLockTellsAnInterruptedRun(t *testing.T) {
+	dir := t.TempDir()
+	st, _ := Open(afero.NewOsFs(), dir)
+	if err := st.Lock(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if st.Interrupted() {
+		t.Error("a first run is taken for an interrupted one")
+	}
+	st.Unlock()
+	again, _ := Open(afero.NewOsFs(), dir)
+	again.Lock(context.Background(), nil)
+	if again.Interrupted() {
+		t.Error("a run after a clean unlock is taken for an interrupted one")
+	}
+	again.Unlock()
+	// What a killed run leaves: the state it wrote, and no unlock.
+	os.WriteFile(filepath.Join(dir, ".mirror.lock"), []byte(stateRunning), 0o644)
+	after, _ := Open(afero.NewOsFs(), dir)
+	after.Lock(context.Background(), nil)
+	defer after.Unlock()
+	if !after.Interrupted() {
+		t.Error("a run after a killed one does not know it")
 	}
 }

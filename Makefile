@@ -28,7 +28,7 @@ serve: $(MIRROR) ## Preview on http://127.0.0.1:1313/, rebuilding on every chang
 	$(MIRROR) serve $(SERVEFLAGS)
 
 clean: ## Remove bin/, public/ and the build cache (the content and the image store stay)
-	rm -rf bin public .mirror-cache
+	rm -rf bin public .public.trash-* .public.building-* .mirror-cache
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'

@@ -2,8 +2,11 @@ package build
 
 import (
 	"context"
+	"encoding/hex"
+
 	"encoding/json"
 	"errors"
+	"github.com/gohugoio/hugo/common/htime"
 	"os"
 	"path/filepath"
 	"sort"
@@ -19,6 +22,7 @@ import (
 	"github.com/archivemirror/mirror/tools/internal/images"
 	"github.com/archivemirror/mirror/tools/internal/links"
 	"github.com/archivemirror/mirror/tools/internal/pipeline"
+	"github.com/archivemirror/mirror/tools/internal/related"
 	"github.com/archivemirror/mirror/tools/internal/report"
 	"github.com/archivemirror/mirror/tools/internal/store"
 	"github.com/archivemirror/mirror/tools/internal/validate"
@@ -122,6 +126,16 @@ func scanOf(a *article.Article) cache.Scan {
 		it := validate.ItemOf(a)
 		s.Source, s.Path, s.Readable = it.Source, it.Path, true
 		s.URLs = links.URLsOf(a)
+		if d, err := htime.ToTimeInDefaultLocationE(a.FrontMatter.Values["date"], time.UTC); err == nil {
+			s.Date = d
+		}
+		if cats, ok := a.FrontMatter.Values["categories"].([]any); ok {
+			for _, c := range cats {
+				if c, ok := c.(string); ok {
+					s.Categories = append(s.Categories, c)
+				}
+			}
+		}
 	}
 	if !a.HasErrors() {
 		s.Images = images.Scan(a.Body)
@@ -168,6 +182,48 @@ func (r *run) scanLinks(ctx context.Context) error {
 	return ctx.Err()
 }
 
+// neighbors computes every article's related, newer and older articles
+// once for the archive (see package related).
+func (r *run) neighbors(ctx context.Context) error {
+	start := time.Now()
+	var arts []related.Article
+	for _, it := range r.items {
+		if it.a.HasErrors() {
+			continue
+		}
+		a := related.Article{Ref: links.RefOf(it.a.Path), Account: it.scan.Params[clean.ParamAccount], Date: it.scan.Date}
+		if len(it.scan.Categories) > 0 {
+			a.Category = it.scan.Categories[0]
+		}
+		arts = append(arts, a)
+	}
+	r.lists = related.Compute(arts, 5)
+	r.report.AddStage(report.Stage{Name: "related", Articles: len(arts), Duration: time.Since(start)})
+	return ctx.Err()
+}
+
+// setNeighbors is the step that stages an article's related lists.
+func (r *run) setNeighbors(_ context.Context, a *article.Article) error {
+	l := r.lists[links.RefOf(a.Path)]
+	if len(l.Related) > 0 {
+		a.SetParam(paramRelated, l.Related)
+	}
+	if l.Newer != "" {
+		a.SetParam(paramNewer, l.Newer)
+	}
+	if l.Older != "" {
+		a.SetParam(paramOlder, l.Older)
+	}
+	return nil
+}
+
+// Params the theme reads for the lists under an article.
+const (
+	paramRelated = "related"
+	paramNewer   = "newer"
+	paramOlder   = "older"
+)
+
 // imageRefs lists the distinct images of the articles in the build.
 func (r *run) imageRefs() []images.Ref {
 	seen := map[string]bool{}
@@ -203,10 +259,7 @@ func (r *run) rewrite(ctx context.Context) error {
 		key := r.stagedKey(it)
 		keys[it] = key
 		r.rewriter.Use(r.mediaOf(it)...)
-		if rec, ok := r.cache.Staged(key); ok {
-			if err := r.stage.Put(rec.Path, rec.Data); err != nil {
-				return err
-			}
+		if rec, ok := r.cache.Staged(key); ok && r.restage(rec, key) {
 			it.a.Findings = append(it.a.Findings, withFile(rec.Findings, it.a.File)...)
 			continue
 		}
@@ -230,6 +283,7 @@ func (r *run) rewrite(ctx context.Context) error {
 		{Name: links.Stage, Run: links.NewRewriter(r.graph, r.refPrefix).Rewrite},
 		{Name: "wechat", Run: cleaner.WeChat},
 		{Name: "summarize", Run: cleaner.Summarize},
+		{Name: "lists", Run: r.setNeighbors},
 		{Name: "render", Run: body.RenderStep},
 		{Name: "sanitize", Run: clean.NewSanitizer(r.cfg.Clean, r.mediaPrefix(), r.cfg.Images.Remote == "load").Sanitize},
 	}
@@ -242,14 +296,15 @@ func (r *run) rewrite(ctx context.Context) error {
 		if a.HasErrors() {
 			return
 		}
-		rel, data, err := r.stage.Write(a)
+		key := keys[it]
+		rel, data, err := r.stage.Write(a, hex.EncodeToString(key[:]))
 		if err != nil {
 			mu.Lock()
 			stageErr = errors.Join(stageErr, err)
 			mu.Unlock()
 			return
 		}
-		r.cache.PutStaged(keys[it], cache.Staged{Path: rel, Data: data, Findings: withFile(added, "")})
+		r.cache.PutStaged(key, cache.Staged{Path: rel, Findings: withFile(added, "")}, data)
 	})
 	r.addStages(stats)
 	if err := r.collect(ctx); err != nil {
@@ -259,6 +314,18 @@ func (r *run) rewrite(ctx context.Context) error {
 		return stageErr
 	}
 	return r.stage.Finish()
+}
+
+// restage puts a cached staged file in place: nothing to do when the
+// last build left it there, else its bytes come from the cache. false means
+// the record is of no use (its bytes are gone): rewrite the article.
+func (r *run) restage(rec cache.Staged, key cache.Key) bool {
+	tag := hex.EncodeToString(key[:])
+	if r.stage.Current(rec.Path, tag) {
+		return true
+	}
+	data, ok := r.cache.StagedData(key)
+	return ok && r.stage.Put(rec.Path, data, tag) == nil
 }
 
 // stagedKey is everything an article's staged copy depends on: its file
@@ -278,7 +345,9 @@ func (r *run) stagedKey(it *item) cache.Key {
 		hrefs.WriteString(r.graph.Resolve(h) + "\x00")
 	}
 	cites := strings.Join(r.graph.CitedBy(it.a.Path), "\x00")
-	return cache.KeyOf(it.key[:], imgs, []byte(hrefs.String()), []byte(cites), []byte(r.mediaPrefix()))
+	l := r.lists[links.RefOf(it.a.Path)]
+	lists := strings.Join(append(l.Related, l.Newer, l.Older), "\x00")
+	return cache.KeyOf(it.key[:], imgs, []byte(hrefs.String()), []byte(cites), []byte(lists), []byte(r.mediaPrefix()))
 }
 
 // mediaOf lists the store files an article shows.

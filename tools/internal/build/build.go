@@ -23,6 +23,7 @@ import (
 	"github.com/archivemirror/mirror/tools/internal/images"
 	"github.com/archivemirror/mirror/tools/internal/links"
 	"github.com/archivemirror/mirror/tools/internal/pipeline"
+	"github.com/archivemirror/mirror/tools/internal/related"
 	"github.com/archivemirror/mirror/tools/internal/report"
 	"github.com/archivemirror/mirror/tools/internal/search"
 	"github.com/archivemirror/mirror/tools/internal/stage"
@@ -86,6 +87,7 @@ type run struct {
 	store    *store.Store
 	rewriter *images.Rewriter
 	graph    *links.Graph
+	lists    map[string]related.Lists
 	// cleanups run when the build ends.
 	cleanups []func()
 	// refPrefix marks the hrefs of links into the archive until the stage
@@ -97,7 +99,7 @@ type run struct {
 // the build got even when it returns an error.
 func Run(ctx context.Context, opts Options) (*report.Report, error) {
 	r := newRun(opts)
-	return r.report, r.phases(ctx, r.setup, r.read, r.check, r.scanLinks, r.localize, r.rewrite, r.gate, r.render)
+	return r.report, r.phases(ctx, r.setup, r.read, r.check, r.scanLinks, r.neighbors, r.localize, r.rewrite, r.gate, r.render)
 }
 
 // Links runs what the link report needs: it reads and validates the
@@ -181,6 +183,9 @@ func (r *run) setup(ctx context.Context) error {
 	}
 	r.stage = stage.New(afero.NewOsFs(), stageDir, r.refPrefix)
 	r.checker = validate.New(r.cfg.Validate, r.cfg.Taxonomies)
+	if r.opts.Dest != "" {
+		r.cleanups = append(r.cleanups, emptyTrash(r.opts.Dest))
+	}
 	site, err := os.ReadFile(cfg.File)
 	if err != nil && cfg.File != "" {
 		return err
@@ -425,14 +430,38 @@ func linkMedia(st *store.Store, used map[string]bool, dir string) error {
 }
 
 // swapDir replaces dest with fresh, moving the old one aside first so that
-// dest is never half written.
+// dest is never half written. The old site is left as trash for the next
+// build to delete while it works (deleting thousands of files takes
+// seconds on some disks); see emptyTrash.
 func swapDir(fresh, dest string) error {
-	old := fresh + ".old"
-	if err := os.Rename(dest, old); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	trash, err := os.MkdirTemp(filepath.Dir(dest), "."+filepath.Base(dest)+".trash-")
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(dest, filepath.Join(trash, "site")); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
 	if err := os.Rename(fresh, dest); err != nil {
+		os.Rename(filepath.Join(trash, "site"), dest)
 		return err
 	}
-	return os.RemoveAll(old)
+	return nil
+}
+
+// emptyTrash deletes, in the background, what earlier builds left beside
+// dest (old sites, and half-built ones of builds that were killed), and
+// returns a func that waits until it is done.
+func emptyTrash(dest string) (wait func()) {
+	base := "." + filepath.Base(dest)
+	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(dest), base+".trash-*"))
+	building, _ := filepath.Glob(filepath.Join(filepath.Dir(dest), base+".building-*"))
+	matches = append(matches, building...)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for _, m := range matches {
+			os.RemoveAll(m)
+		}
+	}()
+	return func() { <-done }
 }

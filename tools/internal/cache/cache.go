@@ -23,6 +23,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/spf13/afero"
 
@@ -33,7 +34,7 @@ import (
 
 // Version is part of every key: bump it when a change to the stages changes
 // what they produce, so old records are not used.
-const Version = "mirror-cache-1"
+const Version = "mirror-cache-3"
 
 // Key identifies a record.
 type Key [sha256.Size]byte
@@ -61,14 +62,17 @@ type Scan struct {
 	URLs     []string
 	Images   []images.Ref
 	Hrefs    []string
+	// For the lists of related and neighbouring articles.
+	Date       time.Time
+	Categories []string
 }
 
-// Staged is an article's staged file and what rewriting it reported.
+// Staged is where an article's staged file goes and what rewriting it
+// reported; the file's bytes are kept apart (see StagedData), since a build
+// whose staged copy is still in place never needs them.
 type Staged struct {
 	Path     string
-	Data     []byte
 	Findings []article.Finding
-	Media    []string // store files the article shows
 }
 
 type pack[T any] struct {
@@ -83,8 +87,9 @@ type pack[T any] struct {
 // the staged files, one file per record (large, so only the ones a build
 // uses are read, and a build writes only the ones it made).
 type Cache struct {
-	scans pack[Scan]
-	dir   string // of the staged records; "" keeps none
+	scans  pack[Scan]
+	staged pack[Staged]
+	dir    string // of the staged files; "" keeps none
 
 	mu   sync.Mutex
 	used map[Key]bool
@@ -96,11 +101,16 @@ func Open(dir string) *Cache {
 	c := &Cache{used: map[Key]bool{}}
 	if dir == "" {
 		c.scans.old, c.scans.used = map[Key]Scan{}, map[Key]Scan{}
+		c.staged.old, c.staged.used = map[Key]Staged{}, map[Key]Staged{}
 		return c
 	}
 	c.scans.file = filepath.Join(dir, "scans.gob")
+	c.staged.file = filepath.Join(dir, "staged.gob")
 	c.dir = filepath.Join(dir, "staged")
-	c.scans.load()
+	var wg sync.WaitGroup
+	wg.Go(c.scans.load)
+	wg.Go(c.staged.load)
+	wg.Wait()
 	return c
 }
 
@@ -164,41 +174,45 @@ func (c *Cache) stagedFile(k Key) string {
 
 // Staged returns the staged record for a key.
 func (c *Cache) Staged(k Key) (Staged, bool) {
-	var s Staged
+	st, ok := c.staged.get(k)
+	if ok {
+		c.mu.Lock()
+		c.used[k] = true
+		c.mu.Unlock()
+	}
+	return st, ok
+}
+
+// StagedData returns the staged file's bytes of a record.
+func (c *Cache) StagedData(k Key) ([]byte, bool) {
 	if c.dir == "" {
-		return s, false
+		return nil, false
 	}
 	data, err := os.ReadFile(c.stagedFile(k))
-	if err != nil || gob.NewDecoder(bytes.NewReader(data)).Decode(&s) != nil {
-		return s, false
-	}
-	c.mu.Lock()
-	c.used[k] = true
-	c.mu.Unlock()
-	return s, true
+	return data, err == nil
 }
 
 // PutStaged records a staged file. A record that cannot be written is only
 // a future cache miss, so errors are not reported.
-func (c *Cache) PutStaged(k Key, s Staged) {
+func (c *Cache) PutStaged(k Key, s Staged, data []byte) {
 	if c.dir == "" {
 		return
 	}
-	var buf bytes.Buffer
-	if gob.NewEncoder(&buf).Encode(s) != nil {
-		return
-	}
-	if safefile.Write(afero.NewOsFs(), c.stagedFile(k), buf.Bytes(), 0o644) == nil {
+	if safefile.Write(afero.NewOsFs(), c.stagedFile(k), data, 0o644) == nil {
+		c.staged.put(k, s)
 		c.mu.Lock()
 		c.used[k] = true
 		c.mu.Unlock()
 	}
 }
 
-// Save writes the scans and removes the staged records this build did not
+// Save writes the packs and removes the staged files this build did not
 // use (of files deleted or changed since).
 func (c *Cache) Save() error {
 	if err := c.scans.save(); err != nil || c.dir == "" {
+		return err
+	}
+	if err := c.staged.save(); err != nil {
 		return err
 	}
 	c.mu.Lock()

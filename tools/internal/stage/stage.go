@@ -83,35 +83,58 @@ func (s *Stage) Dir() string { return s.dir }
 func (s *Stage) Fs() afero.Fs { return s.fs }
 
 // Write stages one article and returns its path within the stage and the
-// bytes written there.
-func (s *Stage) Write(a *article.Article) (string, []byte, error) {
+// bytes written there. tag names what the file holds (the build's cache
+// key), so a later build that would write the same can skip it; "" tags it
+// by its bytes.
+func (s *Stage) Write(a *article.Article, tag string) (string, []byte, error) {
 	var buf bytes.Buffer
 	if err := writeFrontMatter(&buf, a); err != nil {
 		return "", nil, fmt.Errorf("%s: staging front matter: %w", a.File, err)
 	}
 	buf.Write(s.hugoSafe(a.Body))
 	rel := StagedPath(a)
-	if err := s.writeFile(rel, buf.Bytes()); err != nil {
+	if err := s.writeFile(rel, buf.Bytes(), tag); err != nil {
 		return "", nil, fmt.Errorf("%s: %w", a.File, err)
 	}
 	return rel, buf.Bytes(), nil
 }
 
+// Current says whether the file at rel still holds what tag names, from an
+// earlier build, and keeps it if so.
+func (s *Stage) Current(rel, tag string) bool {
+	s.mu.Lock()
+	same := tag != "" && s.previous[rel] == tag
+	s.mu.Unlock()
+	if !same {
+		return false
+	}
+	if _, err := s.fs.Stat(path.Join(s.dir, rel)); err != nil {
+		return false
+	}
+	s.mu.Lock()
+	s.written[rel] = tag
+	s.mu.Unlock()
+	return true
+}
+
 // Put stages bytes a Write made in an earlier build.
-func (s *Stage) Put(rel string, data []byte) error {
-	return s.writeFile(rel, data)
+func (s *Stage) Put(rel string, data []byte, tag string) error {
+	return s.writeFile(rel, data, tag)
 }
 
 // Copy stages a content file that is not an article (a section's _index.md,
 // an image next to a page) byte for byte.
 func (s *Stage) Copy(rel string, data []byte) error {
-	return s.writeFile(rel, data)
+	return s.writeFile(rel, data, "")
 }
 
-// writeFile stages a file, unless the last build left the same bytes there.
-func (s *Stage) writeFile(rel string, data []byte) error {
-	sum := sha256.Sum256(data)
-	digest := hex.EncodeToString(sum[:16])
+// writeFile stages a file, unless the last build left the same there.
+func (s *Stage) writeFile(rel string, data []byte, tag string) error {
+	digest := tag
+	if digest == "" {
+		sum := sha256.Sum256(data)
+		digest = hex.EncodeToString(sum[:16])
+	}
 	name := path.Join(s.dir, rel)
 	s.mu.Lock()
 	s.written[rel] = digest

@@ -17,7 +17,7 @@ func TestWrite(t *testing.T) {
 	a.SetParam("summary", "短")
 	a.Body = []byte(`<p>{{< shortcode >}} and {{% x %}}</p><a href="/REF123/dir/b">b</a><a href="/REF123x/evil">c</a>`)
 	a.BodyFormat = article.HTML
-	rel, _, err := st.Write(a)
+	rel, _, err := st.Write(a, "")
 	if err != nil || rel != "dir/a.html" {
 		t.Fatalf("rel %q, %v", rel, err)
 	}

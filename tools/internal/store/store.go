@@ -20,7 +20,7 @@ type Store struct {
 	fs  afero.Fs
 	dir string
 
-	mu       sync.Mutex
+	mu          sync.Mutex
 	manifest    *Manifest
 	unlock      func() error
 	interrupted bool

@@ -1,0 +1,105 @@
+// Package related computes, for every article, the articles a reader may
+// want next: related ones (same account first, then same category, nearest
+// in time) and the previous and next article of its category. Computing
+// them once for the archive, instead of asking Hugo on every page, keeps
+// the cost linear in the archive's size: at 10,000 articles Hugo's own
+// related search took longer than the rest of the site together.
+package related
+
+import (
+	"sort"
+	"time"
+)
+
+// Article is what the lists need of an article.
+type Article struct {
+	Ref      string // its logical path, as site.GetPage takes it
+	Account  string
+	Category string // its first category
+	Date     time.Time
+}
+
+// Lists are one article's related and neighbouring articles, as refs.
+type Lists struct {
+	Related      []string
+	Newer, Older string // in its category
+}
+
+// Compute returns the lists of every article, by ref, with up to n related.
+func Compute(articles []Article, n int) map[string]Lists {
+	byAccount := group(articles, func(a Article) string { return a.Account })
+	byCategory := group(articles, func(a Article) string { return a.Category })
+	out := make(map[string]Lists, len(articles))
+	for _, a := range articles {
+		l := Lists{}
+		seen := map[string]bool{a.Ref: true}
+		for _, pool := range [][]Article{byAccount[a.Account], byCategory[a.Category]} {
+			for _, r := range nearest(pool, a, n-len(l.Related), seen) {
+				l.Related = append(l.Related, r.Ref)
+				seen[r.Ref] = true
+			}
+		}
+		if a.Category != "" {
+			cat := byCategory[a.Category]
+			i := position(cat, a)
+			if i > 0 {
+				l.Newer = cat[i-1].Ref
+			}
+			if i >= 0 && i+1 < len(cat) {
+				l.Older = cat[i+1].Ref
+			}
+		}
+		out[a.Ref] = l
+	}
+	return out
+}
+
+// group sorts articles into groups, each newest first (ties by ref, so the
+// lists are the same from build to build).
+func group(articles []Article, key func(Article) string) map[string][]Article {
+	g := map[string][]Article{}
+	for _, a := range articles {
+		if k := key(a); k != "" {
+			g[k] = append(g[k], a)
+		}
+	}
+	for _, list := range g {
+		sort.Slice(list, func(i, j int) bool {
+			if !list[i].Date.Equal(list[j].Date) {
+				return list[i].Date.After(list[j].Date)
+			}
+			return list[i].Ref < list[j].Ref
+		})
+	}
+	return g
+}
+
+func position(list []Article, a Article) int {
+	i := sort.Search(len(list), func(i int) bool {
+		return !list[i].Date.After(a.Date) && (!list[i].Date.Equal(a.Date) || list[i].Ref >= a.Ref)
+	})
+	if i < len(list) && list[i].Ref == a.Ref {
+		return i
+	}
+	return -1
+}
+
+// nearest picks up to n articles of a date-sorted group closest in time to
+// a (newer first at equal distance), skipping those already seen.
+func nearest(list []Article, a Article, n int, seen map[string]bool) []Article {
+	i := position(list, a)
+	if i < 0 {
+		return nil
+	}
+	var out []Article
+	take := func(j int) {
+		if j >= 0 && j < len(list) && len(out) < n && !seen[list[j].Ref] {
+			out = append(out, list[j])
+		}
+	}
+	for lo, hi := i-1, i+1; len(out) < n && (lo >= 0 || hi < len(list)); lo, hi = lo-1, hi+1 {
+		take(lo)
+		take(hi)
+	}
+	return out
+}

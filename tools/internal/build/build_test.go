@@ -381,3 +381,79 @@ func mediaFiles(t *testing.T, dest string) []string {
 	})
 	return files
 }
+
+// A rebuild renders over the site before the previous one: what the new
+// site no longer has (a removed article's page, a stray file) goes, the
+// rest is complete, and the site's static files are there every time.
+func TestRebuildOverThePreviousSite(t *testing.T) {
+	repo := mirrortest.RepoRoot(t)
+	content, root := t.TempDir(), t.TempDir()
+	site := filepath.Join(root, "site") // beside the theme, as site/ reads ../themes
+	copyDir(t, filepath.Join(repo, "content"), content)
+	copyDir(t, filepath.Join(repo, "site"), site)
+	if err := os.Symlink(filepath.Join(repo, "themes"), filepath.Join(root, "themes")); err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Join(site, "static", "files"), 0o755)
+	os.WriteFile(filepath.Join(site, "static", "files", "notice.txt"), []byte("kept"), 0o644)
+	dest := filepath.Join(t.TempDir(), "public")
+	previous := filepath.Join(filepath.Dir(dest), ".public.previous")
+	opts := build.Options{Root: repo, Offline: true, NoCache: true, NoSearch: true, ContentDir: content,
+		SiteDir: site, Dest: dest, Log: io.Discard}
+	build1 := func() {
+		t.Helper()
+		if _, err := build.Run(context.Background(), opts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	build1()
+	build1()
+	if _, err := os.Stat(previous); err != nil {
+		t.Fatalf("the replaced site is not kept: %v", err)
+	}
+	// The next build renders over .public.previous: plant what must go.
+	os.WriteFile(filepath.Join(previous, "stray.html"), []byte("old"), 0o644)
+	os.MkdirAll(filepath.Join(previous, "gone-section", "page"), 0o755)
+	os.WriteFile(filepath.Join(previous, "gone-section", "page", "index.html"), []byte("old"), 0o644)
+	removed := "20231021_5a53a312fe1f3057"
+	os.Remove(filepath.Join(content, removed+".md"))
+	build1()
+	for _, p := range []string{"stray.html", "gone-section", removed} {
+		if _, err := os.Stat(filepath.Join(dest, p)); err == nil {
+			t.Errorf("%s is still in the site", p)
+		}
+	}
+	if data, err := os.ReadFile(filepath.Join(dest, "files", "notice.txt")); string(data) != "kept" {
+		t.Errorf("static file: %q, %v", data, err)
+	}
+	if home := readPage(t, dest, ""); strings.Contains(home, removed) {
+		t.Error("the home page still lists the removed article")
+	}
+	if n := checkImagesLocal(t, content, dest); n == 0 {
+		t.Error("no local image checked")
+	}
+	if _, err := os.ReadFile(filepath.Join(dest, "index.xml")); err != nil {
+		t.Errorf("feed: %v", err)
+	}
+}
+
+func copyDir(t *testing.T, from, to string) {
+	t.Helper()
+	err := filepath.WalkDir(from, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(to, rel), 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(to, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -108,6 +108,7 @@ Hugo. content/ itself is never modified by a build.`,
 	pf.StringVar(&g.root, "root", ".", "the mirror repository")
 	pf.StringVar(&g.content, "content", "", "the articles (default ROOT/content)")
 	pf.StringVar(&g.dest, "dest", "", "where the site is written (default ROOT/public)")
+	new(profiles).register(root)
 	root.AddCommand(
 		newBuildCmd(g),
 		newValidateCmd(g),

@@ -10,6 +10,7 @@ import (
 
 	"github.com/bep/logg"
 	"github.com/bep/overlayfs"
+	"github.com/gohugoio/hugo/common/herrors"
 	"github.com/gohugoio/hugo/common/loggers"
 	"github.com/gohugoio/hugo/config"
 	"github.com/gohugoio/hugo/config/allconfig"
@@ -17,6 +18,7 @@ import (
 	"github.com/gohugoio/hugo/hugofs"
 	"github.com/gohugoio/hugo/hugolib"
 	"github.com/spf13/afero"
+	"github.com/spf13/fsync"
 )
 
 // Options say what to build and where.
@@ -35,6 +37,9 @@ type Options struct {
 	Log io.Writer
 	// Settings are extra configuration keys, as on Hugo's command line.
 	Settings map[string]any
+	// Touched, when set, records every path under Dest that Hugo wrote or
+	// looked at (see Paths).
+	Touched *Paths
 }
 
 // Result is what a build produced.
@@ -55,6 +60,9 @@ func Build(ctx context.Context, opts Options) (Result, error) {
 	if err := sites.Build(hugolib.BuildCfg{}); err != nil {
 		return Result{}, fmt.Errorf("hugo: %w", err)
 	}
+	if err := copyStatic(sites); err != nil {
+		return Result{}, fmt.Errorf("hugo: copying static files: %w", err)
+	}
 	if err := ctx.Err(); err != nil {
 		return Result{}, err
 	}
@@ -65,7 +73,18 @@ func Build(ctx context.Context, opts Options) (Result, error) {
 	}, nil
 }
 
+// cacheLimitGB bounds Hugo's in-memory caches (its HUGO_MEMORYLIMIT), which
+// by default may grow to a quarter of the machine's memory. Staged articles
+// carry their summaries, so each body is rendered once, for its own page:
+// keeping the rendered bodies of 10,000 articles cached doubled the build's
+// peak memory and sped nothing up.
+const cacheLimitGB = "0.25"
+
 func newSites(opts Options) (*hugolib.HugoSites, error) {
+	if os.Getenv("HUGO_MEMORYLIMIT") == "" {
+		// Hugo reads the limit from its environment only.
+		os.Setenv("HUGO_MEMORYLIMIT", cacheLimitGB)
+	}
 	if opts.Log == nil {
 		opts.Log = os.Stderr
 	}
@@ -104,7 +123,11 @@ func newSites(opts Options) (*hugolib.HugoSites, error) {
 	if err != nil {
 		return nil, fmt.Errorf("hugo: reading the config in %s: %w", opts.SiteDir, err)
 	}
-	fs := hugofs.NewFromSourceAndDestination(source, afero.NewOsFs(), flags)
+	var dest afero.Fs = afero.NewOsFs()
+	if opts.Touched != nil {
+		dest = recordingFs{Fs: dest, paths: opts.Touched}
+	}
+	fs := hugofs.NewFromSourceAndDestination(source, dest, flags)
 	sites, err := hugolib.NewHugoSites(deps.DepsCfg{
 		Configs:  configs,
 		Fs:       fs,
@@ -116,6 +139,27 @@ func newSites(opts Options) (*hugolib.HugoSites, error) {
 		return nil, fmt.Errorf("hugo: %w", err)
 	}
 	return sites, nil
+}
+
+// copyStatic copies the site's and the theme's static files into the
+// site, as the hugo command does after a build (hugolib leaves it to its
+// caller): files already there and up to date are left alone.
+func copyStatic(sites *hugolib.HugoSites) error {
+	for _, static := range sites.BaseFs.SourceFilesystems.Static {
+		syncer := fsync.NewSyncer()
+		syncer.NoTimes = sites.Configs.Base.NoTimes
+		syncer.NoChmod = sites.Configs.Base.NoChmod
+		syncer.SrcFs = static.Fs
+		syncer.DestFs = sites.Deps.Fs.PublishDirStatic
+		target := string(filepath.Separator)
+		if static.PublishFolder != "" {
+			target = filepath.Join(target, static.PublishFolder)
+		}
+		if err := syncer.Sync(target, string(filepath.Separator)); err != nil && !herrors.IsNotExist(err) {
+			return err
+		}
+	}
+	return nil
 }
 
 // siteConfigFile finds the site's config file the way Hugo does when run in

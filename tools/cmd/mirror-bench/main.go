@@ -221,6 +221,9 @@ func editAndAdd(dir string, arts []synth.Article, n int) error {
 
 // run runs a command and measures its wall time, CPU time and peak RSS.
 func run(name, exe string, args ...string) (measurement, error) {
+	// Each run starts with the disk settled: the cold build leaves gigabytes
+	// of images to write back, which would otherwise land on the next run.
+	syscall.Sync()
 	cmd := exec.Command(exe, args...)
 	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
 	start := time.Now()

@@ -4,11 +4,12 @@ import (
 	"context"
 	"encoding/hex"
 
-	"encoding/json"
 	"errors"
+	"fmt"
 	"github.com/gohugoio/hugo/common/htime"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -58,22 +59,15 @@ func (r *run) read(ctx context.Context) error {
 	}
 	r.items = make([]*item, len(dir.Articles))
 	errs := make([]error, len(dir.Articles))
+	now := time.Now()
 	pipeline.Each(ctx, len(dir.Articles), r.opts.Jobs, func(i int) {
 		rel := dir.Articles[i]
 		abs := filepath.Join(dir.Root, filepath.FromSlash(rel))
-		data, err := os.ReadFile(abs)
+		file := r.opts.Display(abs)
+		it, err := r.readItem(rel, abs, file, now)
 		if err != nil {
 			errs[i] = err
 			return
-		}
-		it := &item{key: cache.KeyOf(r.settings, []byte(rel), data)}
-		file := r.opts.Display(abs)
-		if scan, ok := r.cache.Scan(it.key); ok {
-			it.scan = scan
-			it.a = &article.Article{Path: rel, File: file, Source: data, Findings: withFile(scan.Findings, file)}
-		} else {
-			it.a = article.Parse(rel, file, data)
-			it.fresh = true
 		}
 		r.items[i] = it
 	})
@@ -83,6 +77,38 @@ func (r *run) read(ctx context.Context) error {
 	r.report.Articles = len(r.items)
 	r.report.AddStage(report.Stage{Name: "read", Articles: len(r.items), Duration: time.Since(start)})
 	return ctx.Err()
+}
+
+// readItem looks an article up in the cache: by its stat when the file is
+// as it was (no read at all), else by its bytes; it parses it only when
+// neither is known.
+func (r *run) readItem(rel, abs, file string, now time.Time) (*item, error) {
+	info, err := os.Stat(abs)
+	if err != nil {
+		return nil, err
+	}
+	name := cache.KeyOf(r.settings, []byte(rel))
+	if key, ok := r.cache.File(name, info); ok {
+		if scan, ok := r.cache.Scan(key); ok {
+			return &item{key: key, scan: scan, a: &article.Article{Path: rel, File: file, Findings: withFile(scan.Findings, file)}}, nil
+		}
+	}
+	data, err := os.ReadFile(abs)
+	if err != nil {
+		return nil, err
+	}
+	it := &item{key: cache.KeyOf(r.settings, []byte(rel), data)}
+	if st, settled := cache.StatOf(info, it.key, now); settled {
+		r.cache.PutFile(name, st)
+	}
+	if scan, ok := r.cache.Scan(it.key); ok {
+		it.scan = scan
+		it.a = &article.Article{Path: rel, File: file, Source: data, Findings: withFile(scan.Findings, file)}
+	} else {
+		it.a = article.Parse(rel, file, data)
+		it.fresh = true
+	}
+	return it, nil
 }
 
 // check validates the fresh articles, turns their debris into metadata and
@@ -252,11 +278,17 @@ func (r *run) rewrite(ctx context.Context) error {
 	base := map[*article.Article]int{} // findings a copy had before rewriting
 	var mu sync.Mutex
 	var stageErr error
-	for _, it := range r.items {
+	stagedKeys := make([]cache.Key, len(r.items))
+	pipeline.Each(ctx, len(r.items), r.opts.Jobs, func(i int) {
+		if it := r.items[i]; !it.a.HasErrors() {
+			stagedKeys[i] = r.stagedKey(it)
+		}
+	})
+	for i, it := range r.items {
 		if it.a.HasErrors() {
 			continue
 		}
-		key := r.stagedKey(it)
+		key := stagedKeys[i]
 		keys[it] = key
 		r.rewriter.Use(r.mediaOf(it)...)
 		if rec, ok := r.cache.Staged(key); ok && r.restage(rec, key) {
@@ -267,7 +299,15 @@ func (r *run) rewrite(ctx context.Context) error {
 		if !it.fresh {
 			// A stub: parse it now, and check it again for the fixes the
 			// staged copy needs (its findings are known already).
-			a = article.Parse(it.a.Path, it.a.File, it.a.Source)
+			source := it.a.Source
+			if source == nil { // known by its stat, not read
+				data, err := os.ReadFile(filepath.Join(r.opts.ContentDir, filepath.FromSlash(it.a.Path)))
+				if err != nil {
+					return err
+				}
+				source = data
+			}
+			a = article.Parse(it.a.Path, it.a.File, source)
 			r.checker.Check(ctx, a)
 			clean.Debris(ctx, a)
 		}
@@ -336,9 +376,7 @@ func (r *run) stagedKey(it *item) cache.Key {
 	var imgs []byte
 	for _, ref := range it.scan.Images {
 		e, _ := m.Get(ref.Key)
-		e.Fetched, e.Attempts = time.Time{}, 0 // when does not change what
-		b, _ := json.Marshal(e)
-		imgs = append(imgs, b...)
+		imgs = appendEntry(imgs, e)
 	}
 	var hrefs strings.Builder
 	for _, h := range it.scan.Hrefs {
@@ -348,6 +386,21 @@ func (r *run) stagedKey(it *item) cache.Key {
 	l := r.lists[links.RefOf(it.a.Path)]
 	lists := strings.Join(append(l.Related, l.Newer, l.Older), "\x00")
 	return cache.KeyOf(it.key[:], imgs, []byte(hrefs.String()), []byte(cites), []byte(lists), []byte(r.mediaPrefix()))
+}
+
+// appendEntry appends what of a store entry shows in a staged article
+// (not when it was fetched, nor how often).
+func appendEntry(b []byte, e store.Entry) []byte {
+	b = fmt.Appendf(b, "%q %q %s %q %d %d %q %d %q %t", e.Key, e.URL, e.Status, e.File, e.Width, e.Height, e.Format, e.Bytes, e.Error, e.Permanent)
+	widths := make([]int, 0, len(e.Variants))
+	for w := range e.Variants {
+		widths = append(widths, w)
+	}
+	slices.Sort(widths)
+	for _, w := range widths {
+		b = fmt.Appendf(b, " %d=%q", w, e.Variants[w])
+	}
+	return append(b, '\n')
 }
 
 // mediaOf lists the store files an article shows.

@@ -8,10 +8,14 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/afero"
@@ -196,6 +200,7 @@ func (r *run) setup(ctx context.Context) error {
 	} else {
 		r.cache = cache.Open(filepath.Join(r.opts.Root, cacheDir))
 	}
+	r.report.AddStage(report.Stage{Name: "setup", Duration: time.Since(r.report.Started)})
 	return nil
 }
 
@@ -311,9 +316,11 @@ func (r *run) render(ctx context.Context) error {
 		return err
 	}
 	if recycled {
+		start := time.Now()
 		if err := prune(tmp, touched, filepath.Join(tmp, mediaDir)); err != nil {
 			return fmt.Errorf("removing old pages from %s: %w", tmp, err)
 		}
+		r.report.AddStage(report.Stage{Name: "prune", Articles: r.report.Staged, Duration: time.Since(start)})
 	}
 	if err := r.index(ctx, tmp); err != nil {
 		return err
@@ -478,36 +485,45 @@ func newSiteDir(dest string) (dir string, recycled bool, err error) {
 // longer used, the old search index. skip (the media) is pruned by the
 // build itself.
 func prune(site string, touched *hugo.Paths, skip string) error {
-	var dirs []string
-	err := filepath.WalkDir(site, func(p string, d fs.DirEntry, err error) error {
-		switch {
-		case err != nil:
-			return err
-		case p == site:
-			return nil
-		case p == skip:
-			return filepath.SkipDir
-		case touched.Has(p):
-			if d.IsDir() {
-				dirs = append(dirs, p)
-			}
-			return nil
-		case d.IsDir():
-			if err := os.RemoveAll(p); err != nil {
-				return err
-			}
-			return filepath.SkipDir
-		default:
-			return os.Remove(p)
-		}
-	})
+	entries, err := os.ReadDir(site)
 	if err != nil {
 		return err
 	}
-	// Directories Hugo created whose pages all went (deepest first).
+	var mu sync.Mutex
+	emptied := map[string]bool{} // directories something was removed from
+	errs := make([]error, len(entries))
+	// Walked a top-level entry at a time, on more workers than cores: it
+	// waits on the disk far more than it computes.
+	pipeline.Each(context.Background(), len(entries), 2*runtime.GOMAXPROCS(0), func(i int) {
+		errs[i] = filepath.WalkDir(filepath.Join(site, entries[i].Name()), func(p string, d fs.DirEntry, err error) error {
+			switch {
+			case err != nil:
+				return err
+			case p == skip:
+				return filepath.SkipDir
+			case touched.Has(p):
+				return nil
+			}
+			mu.Lock()
+			emptied[filepath.Dir(p)] = true
+			mu.Unlock()
+			if d.IsDir() {
+				if err := os.RemoveAll(p); err != nil {
+					return err
+				}
+				return filepath.SkipDir
+			}
+			return os.Remove(p)
+		})
+	})
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	// Directories Hugo wrote into before whose pages all went, deepest first.
+	dirs := slices.Sorted(maps.Keys(emptied))
 	for i := len(dirs) - 1; i >= 0; i-- {
-		if entries, err := os.ReadDir(dirs[i]); err == nil && len(entries) == 0 {
-			os.Remove(dirs[i])
+		// os.Remove fails, as it should, on a directory that is not empty.
+		for dir := dirs[i]; dir != site && os.Remove(dir) == nil; dir = filepath.Dir(dir) {
 		}
 	}
 	return nil

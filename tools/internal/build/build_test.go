@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/archivemirror/mirror/tools/internal/article"
 	"github.com/archivemirror/mirror/tools/internal/build"
@@ -455,5 +456,45 @@ func copyDir(t *testing.T, from, to string) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A file whose size, time and mode are as the cache recorded them is known
+// by its stat and not read again (as make and git do); any change to those
+// makes the build read it.
+func TestUnchangedFilesAreKnownByTheirStat(t *testing.T) {
+	repo := mirrortest.RepoRoot(t)
+	root, content := t.TempDir(), t.TempDir()
+	copyDir(t, filepath.Join(repo, "content"), content)
+	past := time.Now().Add(-time.Hour)
+	entries, _ := os.ReadDir(content)
+	for _, e := range entries {
+		os.Chtimes(filepath.Join(content, e.Name()), past, past)
+	}
+	opts := build.Options{Root: root, Offline: true, ContentDir: content, SiteDir: filepath.Join(repo, "site"),
+		Dest: filepath.Join(t.TempDir(), "public"), Log: io.Discard, NoSearch: true}
+	run := func() string {
+		t.Helper()
+		if _, err := build.Run(context.Background(), opts); err != nil {
+			t.Fatal(err)
+		}
+		return readPage(t, opts.Dest, "20231021_5a53a312fe1f3057")
+	}
+	run()
+	file := filepath.Join(content, "20231021_5a53a312fe1f3057.md")
+	data, _ := os.ReadFile(file)
+	edited := strings.Replace(string(data), "铜匠", "铁匠", 1) // same length in bytes
+	if edited == string(data) {
+		t.Fatal("the example lacks 铜匠")
+	}
+	os.WriteFile(file, []byte(edited), 0o644)
+	os.Chtimes(file, past, past)
+	if page := run(); strings.Contains(page, "铁匠") {
+		t.Error("a file with the recorded size and time was read again")
+	}
+	later := past.Add(time.Second)
+	os.Chtimes(file, later, later)
+	if page := run(); !strings.Contains(page, "铁匠") {
+		t.Error("a file with a new modification time was not read again")
 	}
 }

@@ -89,6 +89,7 @@ type pack[T any] struct {
 type Cache struct {
 	scans  pack[Scan]
 	staged pack[Staged]
+	files  pack[FileStat]
 	dir    string // of the staged files; "" keeps none
 
 	mu   sync.Mutex
@@ -102,14 +103,17 @@ func Open(dir string) *Cache {
 	if dir == "" {
 		c.scans.old, c.scans.used = map[Key]Scan{}, map[Key]Scan{}
 		c.staged.old, c.staged.used = map[Key]Staged{}, map[Key]Staged{}
+		c.files.old, c.files.used = map[Key]FileStat{}, map[Key]FileStat{}
 		return c
 	}
+	c.files.file = filepath.Join(dir, "files.gob")
 	c.scans.file = filepath.Join(dir, "scans.gob")
 	c.staged.file = filepath.Join(dir, "staged.gob")
 	c.dir = filepath.Join(dir, "staged")
 	var wg sync.WaitGroup
 	wg.Go(c.scans.load)
 	wg.Go(c.staged.load)
+	wg.Go(c.files.load)
 	wg.Wait()
 	return c
 }
@@ -166,6 +170,41 @@ func (c *Cache) Scan(k Key) (Scan, bool) { return c.scans.get(k) }
 // PutScan records a scan.
 func (c *Cache) PutScan(k Key, s Scan) { c.scans.put(k, s) }
 
+// FileStat is what a file looked like when its key was computed: a build
+// that finds the file the same (size, modification time, mode) takes the
+// key from here instead of reading and hashing the file, as make and git
+// do. A file changed within the same clock tick as it was recorded could
+// go unnoticed, so files modified moments before are not recorded.
+type FileStat struct {
+	Size    int64
+	ModTime int64 // Unix nanoseconds
+	Mode    os.FileMode
+	Key     Key
+}
+
+// settleTime is how old a file's modification must be for its stat to be
+// trusted.
+const settleTime = 2 * time.Second
+
+// StatOf returns the record of a file, keyed by the key of its name, and
+// whether it may be recorded at all (it has settled).
+func StatOf(info os.FileInfo, k Key, now time.Time) (FileStat, bool) {
+	st := FileStat{Size: info.Size(), ModTime: info.ModTime().UnixNano(), Mode: info.Mode(), Key: k}
+	return st, now.Sub(info.ModTime()) > settleTime
+}
+
+// File returns the key of a file whose record matches what it is now.
+func (c *Cache) File(name Key, info os.FileInfo) (Key, bool) {
+	st, ok := c.files.get(name)
+	if !ok || st.Size != info.Size() || st.ModTime != info.ModTime().UnixNano() || st.Mode != info.Mode() {
+		return Key{}, false
+	}
+	return st.Key, true
+}
+
+// PutFile records a file's stat and key.
+func (c *Cache) PutFile(name Key, st FileStat) { c.files.put(name, st) }
+
 // stagedFile is where a staged record lives.
 func (c *Cache) stagedFile(k Key) string {
 	h := hex.EncodeToString(k[:])
@@ -210,6 +249,9 @@ func (c *Cache) PutStaged(k Key, s Staged, data []byte) {
 // use (of files deleted or changed since).
 func (c *Cache) Save() error {
 	if err := c.scans.save(); err != nil || c.dir == "" {
+		return err
+	}
+	if err := c.files.save(); err != nil {
 		return err
 	}
 	if err := c.staged.save(); err != nil {

@@ -22,9 +22,10 @@ func newBuildCmd(g *globals) *cobra.Command {
 		Use:   "build",
 		Short: "Run the stages over content/ and render the site with Hugo",
 		Long: `build reads every article in content/, runs the stages over it, stages the
-result in memory and renders it with the embedded Hugo into the destination
-(public/ by default). The previous site is replaced only when the new one is
-complete.
+result in ROOT/.mirror-cache/content (only what changed is staged again) and
+renders it with the embedded Hugo into the destination (public/ by default).
+The previous site is replaced only when the new one is complete; it is kept
+beside the destination (.public.previous) for the next build to render over.
 
 Images are fetched into the image store (ROOT/media by default) unless
 --offline; an image that cannot be localized stays remote and is reported.

@@ -186,9 +186,9 @@ func withFile(fs []article.Finding, file string) []article.Finding {
 // each article can know who cites it.
 func (r *run) scanLinks(ctx context.Context) error {
 	start := time.Now()
-	equivalences, file, err := links.LoadEquivalences(r.opts.SiteDir)
-	if err != nil {
-		return errors.Join(ErrSetup, errors.New(file+": "+err.Error()))
+	eq := r.equivalences()
+	if eq.err != nil {
+		return errors.Join(ErrSetup, errors.New(eq.file+": "+eq.err.Error()))
 	}
 	entries := make([]links.Entry, 0, len(r.items))
 	for _, it := range r.items {
@@ -196,7 +196,7 @@ func (r *run) scanLinks(ctx context.Context) error {
 			entries = append(entries, links.Entry{Path: it.a.Path, File: it.a.File, Built: !it.a.HasErrors(), URLs: it.scan.URLs})
 		}
 	}
-	r.graph = links.NewGraph(links.NewIndex(entries, equivalences))
+	r.graph = links.NewGraph(links.NewIndex(entries, eq.groups))
 	for _, it := range r.items {
 		if !it.a.HasErrors() {
 			r.graph.Add(it.a, it.scan.Hrefs)

@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/afero"
@@ -92,11 +93,21 @@ type run struct {
 	rewriter *images.Rewriter
 	graph    *links.Graph
 	lists    map[string]related.Lists
+	// equivalences are the links file's groups of URLs, read while the
+	// articles are (see setup).
+	equivalences func() equivalences
 	// cleanups run when the build ends.
 	cleanups []func()
 	// refPrefix marks the hrefs of links into the archive until the stage
 	// turns them into relref calls; random, so no article can forge one.
 	refPrefix string
+}
+
+// equivalences are what links.LoadEquivalences returns.
+type equivalences struct {
+	groups [][]string
+	file   string
+	err    error
 }
 
 // Run builds the site and returns the report, which is filled in as far as
@@ -200,6 +211,11 @@ func (r *run) setup(ctx context.Context) error {
 	} else {
 		r.cache = cache.Open(filepath.Join(r.opts.Root, cacheDir))
 	}
+	r.equivalences = sync.OnceValue(func() equivalences {
+		groups, file, err := links.LoadEquivalences(r.opts.SiteDir)
+		return equivalences{groups, file, err}
+	})
+	go r.equivalences()
 	r.report.AddStage(report.Stage{Name: "setup", Duration: time.Since(r.report.Started)})
 	return nil
 }
@@ -383,13 +399,9 @@ const (
 // what common static hosts accept, and removes the media the site no
 // longer shows (left from the previous site).
 func (r *run) measure(site string, used map[string]bool) error {
-	var files int
-	var bytes int64
+	var files, bytes atomic.Int64
 	media := filepath.Join(site, mediaDir) + string(filepath.Separator)
-	err := filepath.WalkDir(site, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
+	err := walkFiles(site, func(p string, d fs.DirEntry) error {
 		if rel, inMedia := strings.CutPrefix(p, media); inMedia && !used[rel] {
 			return os.Remove(p)
 		}
@@ -397,18 +409,53 @@ func (r *run) measure(site string, used map[string]bool) error {
 		if err != nil {
 			return err
 		}
-		files++
-		bytes += info.Size()
+		files.Add(1)
+		bytes.Add(info.Size())
 		return nil
 	})
-	r.report.SiteFiles, r.report.SiteBytes = files, bytes
-	if bytes > githubPagesBytes*8/10 {
-		r.report.Notices = append(r.report.Notices, fmt.Sprintf("the site is %.0f MB, near GitHub Pages' limit of 1 GB", float64(bytes)/1e6))
+	r.report.SiteFiles, r.report.SiteBytes = int(files.Load()), bytes.Load()
+	if r.report.SiteBytes > githubPagesBytes*8/10 {
+		r.report.Notices = append(r.report.Notices, fmt.Sprintf("the site is %.0f MB, near GitHub Pages' limit of 1 GB", float64(r.report.SiteBytes)/1e6))
 	}
-	if files > cloudflarePagesFiles*8/10 {
-		r.report.Notices = append(r.report.Notices, fmt.Sprintf("the site has %d files, near Cloudflare Pages' limit of 20,000", files))
+	if r.report.SiteFiles > cloudflarePagesFiles*8/10 {
+		r.report.Notices = append(r.report.Notices, fmt.Sprintf("the site has %d files, near Cloudflare Pages' limit of 20,000", r.report.SiteFiles))
 	}
 	return err
+}
+
+// walkFiles calls fn for every file under site, walking the entries two
+// levels down (each page's directory, each media shard) in parallel, on
+// more workers than cores: it waits on the disk far more than it computes.
+func walkFiles(site string, fn func(path string, d fs.DirEntry) error) error {
+	var roots []string
+	top, err := os.ReadDir(site)
+	if err != nil {
+		return err
+	}
+	for _, e := range top {
+		p := filepath.Join(site, e.Name())
+		if !e.IsDir() {
+			roots = append(roots, p)
+			continue
+		}
+		below, err := os.ReadDir(p)
+		if err != nil {
+			return err
+		}
+		for _, e := range below {
+			roots = append(roots, filepath.Join(p, e.Name()))
+		}
+	}
+	errs := make([]error, len(roots))
+	pipeline.Each(context.Background(), len(roots), 2*runtime.GOMAXPROCS(0), func(i int) {
+		errs[i] = filepath.WalkDir(roots[i], func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			return fn(p, d)
+		})
+	})
+	return errors.Join(errs...)
 }
 
 // index builds the search index when Pagefind is installed, and says so

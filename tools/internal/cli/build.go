@@ -67,6 +67,7 @@ with exit code 1.`,
 	f.IntVar(&opts.Jobs, "jobs", 0, "workers for the stages (default: one per core)")
 	f.BoolVar(&opts.NoCache, "no-cache", false, "ignore the build cache (ROOT/.mirror-cache) and keep none")
 	f.BoolVar(&opts.NoSearch, "no-search", false, "do not build the search index")
+	f.Var(new(memoryLimit), "memory-limit", "a soft limit on the build's memory, e.g. 400MiB (as GOMEMLIMIT): less memory, more time")
 	imgFlags.register(f)
 	return cmd
 }

@@ -436,7 +436,23 @@ func TestRebuildOverThePreviousSite(t *testing.T) {
 	if _, err := os.ReadFile(filepath.Join(dest, "index.xml")); err != nil {
 		t.Errorf("feed: %v", err)
 	}
+	// Assets Hugo publishes once per build (the fingerprinted stylesheet,
+	// the search script) are kept too.
+	assets := 0
+	for _, page := range []string{"", "search"} {
+		for _, m := range localAsset.FindAllStringSubmatch(readPage(t, dest, page), -1) {
+			if _, err := os.Stat(filepath.Join(dest, filepath.FromSlash(m[1]))); err != nil {
+				t.Errorf("%s: %v", m[1], err)
+			}
+			assets++
+		}
+	}
+	if assets < 3 { // the stylesheet twice, the search script
+		t.Errorf("%d assets checked", assets)
+	}
 }
+
+var localAsset = regexp.MustCompile(`(?:<link rel="stylesheet" href|<script[^>]* src)="(/[^"]+)"`)
 
 func copyDir(t *testing.T, from, to string) {
 	t.Helper()

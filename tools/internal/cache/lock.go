@@ -4,8 +4,8 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"syscall"
-	"time"
+
+	"github.com/archivemirror/mirror/tools/internal/filelock"
 )
 
 // Lock makes builds of one mirror take turns on its cache (a build and
@@ -19,24 +19,9 @@ func Lock(ctx context.Context, dir string, waiting func()) (unlock func(), err e
 	if err != nil {
 		return nil, err
 	}
-	for told := false; ; {
-		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-		if err == nil {
-			return func() { syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() }, nil
-		}
-		if err != syscall.EWOULDBLOCK {
-			f.Close()
-			return nil, err
-		}
-		if !told && waiting != nil {
-			waiting()
-			told = true
-		}
-		select {
-		case <-ctx.Done():
-			f.Close()
-			return nil, ctx.Err()
-		case <-time.After(100 * time.Millisecond):
-		}
+	if err := filelock.Lock(ctx, f, waiting); err != nil {
+		f.Close()
+		return nil, err
 	}
+	return func() { filelock.Unlock(f); f.Close() }, nil
 }

@@ -7,10 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"syscall"
-	"time"
 
 	"github.com/spf13/afero"
+
+	"github.com/archivemirror/mirror/tools/internal/filelock"
 )
 
 // memLocks serializes stores on in-memory file systems within the process.
@@ -55,33 +55,19 @@ func (s *Store) acquire(ctx context.Context, waiting func()) (unlock func() erro
 	if err != nil {
 		return nil, false, fmt.Errorf("image store lock: %w", err)
 	}
-	told := false
-	for {
-		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-		if err == nil {
-			break
+	if err := filelock.Lock(ctx, f, waiting); err != nil {
+		f.Close()
+		if ctx.Err() == nil {
+			err = fmt.Errorf("image store lock: %w", err)
 		}
-		if err != syscall.EWOULDBLOCK {
-			f.Close()
-			return nil, false, fmt.Errorf("image store lock: %w", err)
-		}
-		if !told && waiting != nil {
-			waiting()
-			told = true
-		}
-		select {
-		case <-ctx.Done():
-			f.Close()
-			return nil, false, ctx.Err()
-		case <-time.After(100 * time.Millisecond):
-		}
+		return nil, false, err
 	}
 	state, _ := io.ReadAll(f)
 	interrupted = string(state) == stateRunning
 	setState(f, stateRunning)
 	return func() error {
 		setState(f, stateDone)
-		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		filelock.Unlock(f)
 		return f.Close()
 	}, interrupted, nil
 }

@@ -1,0 +1,34 @@
+// Package filelock takes an exclusive flock on an open file, waiting for
+// the run that holds it. The kernel releases the lock of a run that dies,
+// so a killed run never leaves anything locked.
+package filelock
+
+import (
+	"context"
+	"os"
+	"syscall"
+	"time"
+)
+
+// Lock waits until f is locked exclusively or ctx is done, calling waiting
+// once when another run holds it, so a person knows why nothing happens.
+func Lock(ctx context.Context, f *os.File, waiting func()) error {
+	for told := false; ; {
+		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		if err != syscall.EWOULDBLOCK {
+			return err // nil: locked
+		}
+		if !told && waiting != nil {
+			waiting()
+			told = true
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// Unlock releases the lock.
+func Unlock(f *os.File) error { return syscall.Flock(int(f.Fd()), syscall.LOCK_UN) }

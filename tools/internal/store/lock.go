@@ -27,14 +27,10 @@ func (s *Store) Lock(ctx context.Context, waiting func()) error {
 	}
 	s.unlock, s.interrupted = unlock, interrupted
 	// Another run may have written the manifest while we waited.
-	m, err := LoadManifest(s.fs, filepath.Join(s.dir, ManifestName))
-	if err != nil {
+	if err := s.readManifest(); err != nil {
 		s.Unlock()
 		return err
 	}
-	s.mu.Lock()
-	s.manifest = m
-	s.mu.Unlock()
 	return nil
 }
 

@@ -22,6 +22,7 @@ type Store struct {
 
 	mu          sync.Mutex
 	manifest    *Manifest
+	read        manifestStamp // of the manifest file manifest was read from
 	unlock      func() error
 	interrupted bool
 }
@@ -35,11 +36,43 @@ func Open(fsys afero.Fs, dir string) (*Store, error) {
 	if err := fsys.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("image store %s: %w", dir, err)
 	}
-	m, err := LoadManifest(fsys, path.Join(dir, ManifestName))
-	if err != nil {
+	s := &Store{fs: fsys, dir: dir}
+	if err := s.readManifest(); err != nil {
 		return nil, err
 	}
-	return &Store{fs: fsys, dir: dir, manifest: m}, nil
+	return s, nil
+}
+
+// manifestStamp tells whether the manifest file changed: it is always
+// replaced whole (see Save), so a rewrite changes its time.
+type manifestStamp struct {
+	size    int64
+	modTime int64
+}
+
+func (s *Store) stamp() manifestStamp {
+	info, err := s.fs.Stat(path.Join(s.dir, ManifestName))
+	if err != nil {
+		return manifestStamp{size: -1}
+	}
+	return manifestStamp{info.Size(), info.ModTime().UnixNano()}
+}
+
+// readManifest reads the manifest file, unless it is as it was when last
+// read (it holds an entry per image: tens of thousands in a large mirror).
+func (s *Store) readManifest() error {
+	stamp := s.stamp()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.manifest != nil && stamp == s.read {
+		return nil
+	}
+	m, err := LoadManifest(s.fs, path.Join(s.dir, ManifestName))
+	if err != nil {
+		return err
+	}
+	s.manifest, s.read = m, stamp
+	return nil
 }
 
 // Dir is the store's directory.

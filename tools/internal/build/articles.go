@@ -33,10 +33,11 @@ import (
 // unchanged since a build that scanned it is a stub: its bytes are read but
 // not parsed, and what scanning it found comes from the cache.
 type item struct {
-	a     *article.Article
-	key   cache.Key // the file's bytes and the settings
-	scan  cache.Scan
-	fresh bool // parsed in this build
+	a      *article.Article
+	key    cache.Key // the file's bytes and the settings
+	staged cache.Key // everything its staged copy depends on (stagedKey)
+	scan   cache.Scan
+	fresh  bool // parsed in this build
 }
 
 // read reads the content directory: the other files are staged unchanged,
@@ -49,7 +50,7 @@ func (r *run) read(ctx context.Context) error {
 		return err
 	}
 	for _, rel := range dir.Others {
-		data, err := os.ReadFile(filepath.Join(r.opts.ContentDir, filepath.FromSlash(rel)))
+		data, err := os.ReadFile(r.contentFile(rel))
 		if err != nil {
 			return err
 		}
@@ -62,7 +63,7 @@ func (r *run) read(ctx context.Context) error {
 	now := time.Now()
 	pipeline.Each(ctx, len(dir.Articles), r.opts.Jobs, func(i int) {
 		rel := dir.Articles[i]
-		abs := filepath.Join(dir.Root, filepath.FromSlash(rel))
+		abs := r.contentFile(rel)
 		file := r.opts.Display(abs)
 		it, err := r.readItem(rel, abs, file, now)
 		if err != nil {
@@ -77,6 +78,11 @@ func (r *run) read(ctx context.Context) error {
 	r.report.Articles = len(r.items)
 	r.report.AddStage(report.Stage{Name: "read", Articles: len(r.items), Duration: time.Since(start)})
 	return ctx.Err()
+}
+
+// contentFile is the file of a path relative to the content directory.
+func (r *run) contentFile(rel string) string {
+	return filepath.Join(r.opts.ContentDir, filepath.FromSlash(rel))
 }
 
 // readItem looks an article up in the cache: by its stat when the file is
@@ -274,24 +280,22 @@ func (r *run) rewrite(ctx context.Context) error {
 	start := time.Now()
 	var todo []*article.Article
 	work := map[*article.Article]*item{}
-	keys := map[*item]cache.Key{}
 	base := map[*article.Article]int{} // findings a copy had before rewriting
 	var mu sync.Mutex
 	var stageErr error
-	stagedKeys := make([]cache.Key, len(r.items))
 	pipeline.Each(ctx, len(r.items), r.opts.Jobs, func(i int) {
 		if it := r.items[i]; !it.a.HasErrors() {
-			stagedKeys[i] = r.stagedKey(it)
+			it.staged = r.stagedKey(it)
 		}
 	})
-	for i, it := range r.items {
+	built := 0
+	for _, it := range r.items {
 		if it.a.HasErrors() {
 			continue
 		}
-		key := stagedKeys[i]
-		keys[it] = key
+		built++
 		r.rewriter.Use(r.mediaOf(it)...)
-		if rec, ok := r.cache.Staged(key); ok && r.restage(rec, key) {
+		if rec, ok := r.cache.Staged(it.staged); ok && r.restage(rec, it.staged) {
 			it.a.Findings = append(it.a.Findings, withFile(rec.Findings, it.a.File)...)
 			continue
 		}
@@ -301,7 +305,7 @@ func (r *run) rewrite(ctx context.Context) error {
 			// staged copy needs (its findings are known already).
 			source := it.a.Source
 			if source == nil { // known by its stat, not read
-				data, err := os.ReadFile(filepath.Join(r.opts.ContentDir, filepath.FromSlash(it.a.Path)))
+				data, err := os.ReadFile(r.contentFile(it.a.Path))
 				if err != nil {
 					return err
 				}
@@ -315,7 +319,7 @@ func (r *run) rewrite(ctx context.Context) error {
 		work[a] = it
 		todo = append(todo, a)
 	}
-	r.addStages([]pipeline.StepStats{{Name: "cached", Articles: len(keys) - len(todo), Busy: time.Since(start)}})
+	r.addStages([]pipeline.StepStats{{Name: "cached", Articles: built - len(todo), Busy: time.Since(start)}})
 	cleaner := clean.New(r.cfg.Clean)
 	steps := pipeline.Pipeline{
 		{Name: "parse", Run: body.ParseStep},
@@ -336,7 +340,7 @@ func (r *run) rewrite(ctx context.Context) error {
 		if a.HasErrors() {
 			return
 		}
-		key := keys[it]
+		key := it.staged
 		rel, data, err := r.stage.Write(a, hex.EncodeToString(key[:]))
 		if err != nil {
 			mu.Lock()

@@ -401,7 +401,10 @@ const (
 func (r *run) measure(site string, used map[string]bool) error {
 	var files, bytes atomic.Int64
 	media := filepath.Join(site, mediaDir) + string(filepath.Separator)
-	err := walkFiles(site, func(p string, d fs.DirEntry) error {
+	err := walkSite(site, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
 		if rel, inMedia := strings.CutPrefix(p, media); inMedia && !used[rel] {
 			return os.Remove(p)
 		}
@@ -423,20 +426,26 @@ func (r *run) measure(site string, used map[string]bool) error {
 	return err
 }
 
-// walkFiles calls fn for every file under site, walking the entries two
-// levels down (each page's directory, each media shard) in parallel, on
-// more workers than cores: it waits on the disk far more than it computes.
-func walkFiles(site string, fn func(path string, d fs.DirEntry) error) error {
-	var roots []string
+// walkSite walks site as filepath.WalkDir does (site itself excluded),
+// the subtrees two levels down (each page's directory, each media shard)
+// in parallel, on more workers than cores: it waits on the disk far more
+// than it computes. fn must be safe for concurrent use.
+func walkSite(site string, fn fs.WalkDirFunc) error {
 	top, err := os.ReadDir(site)
 	if err != nil {
 		return err
 	}
+	var roots []string
 	for _, e := range top {
 		p := filepath.Join(site, e.Name())
 		if !e.IsDir() {
 			roots = append(roots, p)
 			continue
+		}
+		if err := fn(p, e, nil); err == filepath.SkipDir {
+			continue
+		} else if err != nil {
+			return err
 		}
 		below, err := os.ReadDir(p)
 		if err != nil {
@@ -448,12 +457,7 @@ func walkFiles(site string, fn func(path string, d fs.DirEntry) error) error {
 	}
 	errs := make([]error, len(roots))
 	pipeline.Each(context.Background(), len(roots), 2*runtime.GOMAXPROCS(0), func(i int) {
-		errs[i] = filepath.WalkDir(roots[i], func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			return fn(p, d)
-		})
+		errs[i] = filepath.WalkDir(roots[i], fn)
 	})
 	return errors.Join(errs...)
 }
@@ -532,38 +536,29 @@ func newSiteDir(dest string) (dir string, recycled bool, err error) {
 // longer used, the old search index. skip (the media) is pruned by the
 // build itself.
 func prune(site string, touched *hugo.Paths, skip string) error {
-	entries, err := os.ReadDir(site)
-	if err != nil {
-		return err
-	}
 	var mu sync.Mutex
 	emptied := map[string]bool{} // directories something was removed from
-	errs := make([]error, len(entries))
-	// Walked a top-level entry at a time, on more workers than cores: it
-	// waits on the disk far more than it computes.
-	pipeline.Each(context.Background(), len(entries), 2*runtime.GOMAXPROCS(0), func(i int) {
-		errs[i] = filepath.WalkDir(filepath.Join(site, entries[i].Name()), func(p string, d fs.DirEntry, err error) error {
-			switch {
-			case err != nil:
+	err := walkSite(site, func(p string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case p == skip:
+			return filepath.SkipDir
+		case touched.Has(p):
+			return nil
+		}
+		mu.Lock()
+		emptied[filepath.Dir(p)] = true
+		mu.Unlock()
+		if d.IsDir() {
+			if err := os.RemoveAll(p); err != nil {
 				return err
-			case p == skip:
-				return filepath.SkipDir
-			case touched.Has(p):
-				return nil
 			}
-			mu.Lock()
-			emptied[filepath.Dir(p)] = true
-			mu.Unlock()
-			if d.IsDir() {
-				if err := os.RemoveAll(p); err != nil {
-					return err
-				}
-				return filepath.SkipDir
-			}
-			return os.Remove(p)
-		})
+			return filepath.SkipDir
+		}
+		return os.Remove(p)
 	})
-	if err := errors.Join(errs...); err != nil {
+	if err != nil {
 		return err
 	}
 	// Directories Hugo wrote into before whose pages all went, deepest first.

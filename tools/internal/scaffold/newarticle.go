@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -39,13 +40,13 @@ func (n NewArticle) Write(contentDir string) (string, error) {
 		n.Date = time.Now().UTC().Truncate(time.Second)
 	}
 	tags := append([]string{"fetched"}, n.Tags...)
-	if !contains(tags, n.Account) {
+	if !slices.Contains(tags, n.Account) {
 		tags = append(tags, n.Account)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "---\ntitle: %s\ndate: %s\ndraft: false\ntags: %s\n", quote(n.Title), n.Date.Format(time.RFC3339), list(tags))
+	fmt.Fprintf(&b, "---\ntitle: %s\ndate: %s\ndraft: false\ntags: %s\n", yamlFlow(n.Title), n.Date.Format(time.RFC3339), yamlFlow(tags))
 	if n.Category != "" {
-		fmt.Fprintf(&b, "categories: %s\n", list([]string{n.Category}))
+		fmt.Fprintf(&b, "categories: %s\n", yamlFlow([]string{n.Category}))
 	}
 	b.WriteString("---\n")
 	fmt.Fprintf(&b, "%s by %s\n------\n", n.Title, n.Account)
@@ -66,22 +67,9 @@ func (n NewArticle) Write(contentDir string) (string, error) {
 	return p, safefile.Write(afero.NewOsFs(), p, []byte(b.String()), 0o644)
 }
 
-// quote writes a YAML double-quoted string: JSON's escapes are YAML's.
-func quote(s string) string {
-	b, _ := json.Marshal(s)
+// yamlFlow writes a string or a list of strings in YAML's flow style, which
+// is JSON: double-quoted strings with JSON's escapes.
+func yamlFlow(v any) string {
+	b, _ := json.Marshal(v)
 	return string(b)
-}
-
-func list(ss []string) string {
-	b, _ := json.Marshal(ss)
-	return string(b)
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -187,7 +189,7 @@ func Hrefs(body []byte) []string {
 func (g *Graph) CitedBy(path string) []string {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return sortedKeys(g.citedBy[path])
+	return slices.Sorted(maps.Keys(g.citedBy[path]))
 }
 
 // Counts returns the totals.
@@ -203,7 +205,7 @@ func (g *Graph) Missing() []Missing {
 	defer g.mu.Unlock()
 	out := make([]Missing, 0, len(g.missing))
 	for _, m := range g.missing {
-		out = append(out, Missing{URL: m.url, CitedBy: sortedKeys(m.files)})
+		out = append(out, Missing{URL: m.url, CitedBy: slices.Sorted(maps.Keys(m.files))})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if len(out[i].CitedBy) != len(out[j].CitedBy) {
@@ -223,11 +225,3 @@ func (g *Graph) Broken() []Broken {
 	return out
 }
 
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}

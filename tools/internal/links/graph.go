@@ -224,4 +224,3 @@ func (g *Graph) Broken() []Broken {
 	sort.SliceStable(out, func(i, j int) bool { return out[i].File < out[j].File })
 	return out
 }
-

@@ -194,9 +194,16 @@ func (r *run) setup(ctx context.Context) error {
 		if stageDir, err = os.MkdirTemp("", "mirror-stage-"); err != nil {
 			return err
 		}
-		r.cleanups = append(r.cleanups, func() { os.RemoveAll(stageDir) })
+		r.cleanups = append(r.cleanups, func() {
+			os.RemoveAll(stageDir)
+			if r.stage != nil {
+				r.stage.RemoveAll()
+			}
+		})
 	}
-	r.stage = stage.New(afero.NewOsFs(), stageDir, r.refPrefix)
+	if r.stage, err = stage.New(afero.NewOsFs(), stageDir, r.refPrefix, cfg.Stage); err != nil {
+		return err
+	}
 	r.checker = validate.New(r.cfg.Validate, r.cfg.Taxonomies)
 	if r.opts.Dest != "" {
 		r.cleanups = append(r.cleanups, emptyTrash(r.opts.Dest))
@@ -322,9 +329,14 @@ func (r *run) render(ctx context.Context) error {
 		BaseURL:    r.opts.BaseURL,
 		Log:        r.opts.Log,
 		Touched:    touched,
+		Splice:     r.splicer(),
 	})
 	r.report.Pages = res.Pages
 	r.report.AddStage(report.Stage{Name: "hugo", Articles: r.report.Staged, Duration: res.Duration})
+	if res.Splicing > 0 {
+		// Inside Hugo's time, on its workers: what our part of it took.
+		r.report.AddStage(report.Stage{Name: "splice", Articles: r.report.Staged, Duration: res.Splicing})
+	}
 	if cerr := <-saved; cerr != nil {
 		r.report.Notices = append(r.report.Notices, "build cache not saved: "+cerr.Error())
 	}
@@ -345,6 +357,14 @@ func (r *run) render(ctx context.Context) error {
 	err = r.publish(tmp)
 	r.report.AddStage(report.Stage{Name: "publish", Articles: r.report.Staged, Duration: time.Since(start)})
 	return err
+}
+
+// splicer is how the pages Hugo writes get the bodies the stage kept apart.
+func (r *run) splicer() hugo.SpliceFunc {
+	if !r.stage.Splices() {
+		return nil
+	}
+	return r.stage.Splice
 }
 
 // release lets go of what the stages kept of each article, which Hugo

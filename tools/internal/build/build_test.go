@@ -1,6 +1,7 @@
 package build_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net/http/httptest"
@@ -512,5 +513,48 @@ func TestUnchangedFilesAreKnownByTheirStat(t *testing.T) {
 	os.Chtimes(file, later, later)
 	if page := run(); !strings.Contains(page, "铁匠") {
 		t.Error("a file with a new modification time was not read again")
+	}
+}
+
+// Splicing bodies into the pages Hugo writes (the default) publishes the
+// very site Hugo writes when each body is staged whole, byte for byte.
+func TestSplicedBodiesMakeTheSameSite(t *testing.T) {
+	repo := mirrortest.RepoRoot(t)
+	whole := filepath.Join(t.TempDir(), "site")
+	if err := os.CopyFS(whole, os.DirFS(filepath.Join(repo, "site"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(repo, "themes"), filepath.Join(whole, "..", "themes")); err != nil {
+		t.Fatal(err)
+	}
+	config := filepath.Join(whole, "hugo.toml")
+	data, _ := os.ReadFile(config)
+	os.WriteFile(config, append(data, "\n[params.mirror.stage]\n  spliceBodies = false\n"...), 0o644)
+
+	content := filepath.Join(repo, "content")
+	spliced := buildWith(t, build.Options{Root: repo, Offline: true, NoSearch: true, NoCache: true, ContentDir: content})
+	opts := build.Options{Root: repo, Offline: true, NoSearch: true, NoCache: true, ContentDir: content, SiteDir: whole,
+		Dest: filepath.Join(t.TempDir(), "public"), Log: io.Discard}
+	if _, err := build.Run(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	pages := 0
+	filepath.WalkDir(opts.Dest, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(opts.Dest, p)
+		want, _ := os.ReadFile(p)
+		got, err := os.ReadFile(filepath.Join(spliced, rel))
+		if err != nil || string(got) != string(want) {
+			t.Errorf("%s differs when spliced (%v)", rel, err)
+		}
+		if bytes.Contains(want, []byte(`class="content"`)) {
+			pages++
+		}
+		return nil
+	})
+	if pages < 12 {
+		t.Errorf("only %d article pages compared", pages)
 	}
 }

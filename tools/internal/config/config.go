@@ -13,6 +13,7 @@ import (
 
 	"github.com/archivemirror/mirror/tools/internal/clean"
 	"github.com/archivemirror/mirror/tools/internal/images"
+	"github.com/archivemirror/mirror/tools/internal/stage"
 	"github.com/archivemirror/mirror/tools/internal/validate"
 )
 
@@ -30,6 +31,7 @@ type Config struct {
 	Validate validate.Config `json:"validate"`
 	Images   images.Config   `json:"images"`
 	Clean    clean.Config    `json:"clean"`
+	Stage    stage.Config    `json:"stage"`
 }
 
 // Default returns the settings of a site that configures nothing.
@@ -40,6 +42,7 @@ func Default() Config {
 		Validate:   validate.NewDefaultConfig(),
 		Images:     images.NewDefaultConfig(),
 		Clean:      clean.NewDefaultConfig(),
+		Stage:      stage.NewDefaultConfig(),
 	}
 }
 

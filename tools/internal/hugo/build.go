@@ -40,6 +40,9 @@ type Options struct {
 	// Touched, when set, records every path under Dest that Hugo wrote or
 	// looked at (see Paths).
 	Touched *Paths
+	// Splice, when set, gets every HTML page Hugo renders and writes the
+	// page as published (see stage.Splice).
+	Splice SpliceFunc
 }
 
 // Result is what a build produced.
@@ -47,12 +50,15 @@ type Result struct {
 	Pages    int           `json:"pages"`
 	Duration time.Duration `json:"duration_ns"`
 	Warnings int           `json:"warnings"`
+	// Splicing is the time Splice took, all pages together (part of
+	// Duration, spread over Hugo's workers).
+	Splicing time.Duration `json:"splicing_ns"`
 }
 
 // Build renders the site once.
 func Build(ctx context.Context, opts Options) (Result, error) {
 	start := time.Now()
-	sites, err := newSites(opts)
+	sites, spliced, err := newSites(opts)
 	if err != nil {
 		return Result{}, err
 	}
@@ -66,11 +72,15 @@ func Build(ctx context.Context, opts Options) (Result, error) {
 	if err := ctx.Err(); err != nil {
 		return Result{}, err
 	}
-	return Result{
+	res := Result{
 		Pages:    len(sites.Pages()),
 		Duration: time.Since(start),
 		Warnings: sites.Log.LoggCount(logg.LevelWarn),
-	}, nil
+	}
+	if spliced != nil {
+		res.Splicing = time.Duration(spliced.busy.Load())
+	}
+	return res, nil
 }
 
 // cacheLimitGB bounds Hugo's in-memory caches (its HUGO_MEMORYLIMIT), which
@@ -80,7 +90,7 @@ func Build(ctx context.Context, opts Options) (Result, error) {
 // peak memory and sped nothing up.
 const cacheLimitGB = "0.25"
 
-func newSites(opts Options) (*hugolib.HugoSites, error) {
+func newSites(opts Options) (*hugolib.HugoSites, *splicingFs, error) {
 	if os.Getenv("HUGO_MEMORYLIMIT") == "" {
 		// Hugo reads the limit from its environment only.
 		os.Setenv("HUGO_MEMORYLIMIT", cacheLimitGB)
@@ -121,9 +131,14 @@ func newSites(opts Options) (*hugolib.HugoSites, error) {
 		Logger:      logger,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("hugo: reading the config in %s: %w", opts.SiteDir, err)
+		return nil, nil, fmt.Errorf("hugo: reading the config in %s: %w", opts.SiteDir, err)
 	}
 	var dest afero.Fs = afero.NewOsFs()
+	var spliced *splicingFs
+	if opts.Splice != nil {
+		spliced = &splicingFs{Fs: dest, splice: opts.Splice}
+		dest = spliced
+	}
 	if opts.Touched != nil {
 		dest = recordingFs{Fs: dest, paths: opts.Touched}
 	}
@@ -136,9 +151,12 @@ func newSites(opts Options) (*hugolib.HugoSites, error) {
 		StdErr:   opts.Log,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("hugo: %w", err)
+		return nil, nil, fmt.Errorf("hugo: %w", err)
 	}
-	return sites, nil
+	if spliced != nil {
+		spliced.sites = sites
+	}
+	return sites, spliced, nil
 }
 
 // copyStatic copies the site's and the theme's static files into the

@@ -19,6 +19,19 @@ import (
 	"github.com/archivemirror/mirror/tools/internal/safefile"
 )
 
+// Config is how articles are staged: the site's [params.mirror.stage].
+type Config struct {
+	// SpliceBodies keeps each HTML article's body out of its staged file
+	// (see Splice): Hugo renders the page around a marker and the body
+	// goes in as the page is written. false stages bodies whole, for a
+	// theme that shows .Content, .Plain or .Summary of articles anywhere
+	// but their own page.
+	SpliceBodies bool `json:"spliceBodies"`
+}
+
+// NewDefaultConfig returns the settings of a site that sets none.
+func NewDefaultConfig() Config { return Config{SpliceBodies: true} }
+
 // Stage is the staged content directory. It persists between builds (in
 // the build cache) so a build writes only the files that changed; an index
 // beside it says what each file holds.
@@ -27,6 +40,9 @@ type Stage struct {
 	dir string
 	// refs finds links into the archive written by the link stage.
 	refs *regexp.Regexp
+	// marker starts the comment standing for a body kept apart; "" when
+	// bodies are staged whole.
+	marker []byte
 
 	mu       sync.Mutex
 	previous map[string]string // path → digest, as the last build left them
@@ -38,7 +54,7 @@ type Stage struct {
 // the link stage writes for links into the archive; the stage turns each
 // into a call to Hugo's relref. What an earlier build staged there is
 // reused where it has not changed; Finish removes the rest.
-func New(fs afero.Fs, dir, refPrefix string) *Stage {
+func New(fs afero.Fs, dir, refPrefix string, cfg Config) (*Stage, error) {
 	s := &Stage{fs: fs, dir: dir, previous: map[string]string{}, written: map[string]string{}}
 	if refPrefix != "" {
 		s.refs = regexp.MustCompile(`"` + regexp.QuoteMeta(refPrefix) + `(/[^"{}<>&']*)"`)
@@ -46,10 +62,26 @@ func New(fs afero.Fs, dir, refPrefix string) *Stage {
 	if data, err := afero.ReadFile(fs, s.indexFile()); err == nil {
 		json.Unmarshal(data, &s.previous)
 	}
-	return s
+	if cfg.SpliceBodies {
+		secret, err := s.loadSecret()
+		if err != nil {
+			return nil, err
+		}
+		s.marker = []byte(markerStart + secret + " ")
+	}
+	return s, nil
 }
 
-func (s *Stage) indexFile() string { return s.dir + ".index" }
+func (s *Stage) indexFile() string  { return s.dir + ".index" }
+func (s *Stage) bodiesDir() string  { return s.dir + ".bodies" }
+func (s *Stage) secretFile() string { return s.dir + ".secret" }
+
+// RemoveAll removes the stage and everything beside it.
+func (s *Stage) RemoveAll() {
+	for _, p := range []string{s.dir, s.indexFile(), s.bodiesDir(), s.secretFile()} {
+		s.fs.RemoveAll(p)
+	}
+}
 
 // Finish removes the staged files this build did not write (articles gone
 // or now excluded) and records what the others hold.
@@ -67,6 +99,9 @@ func (s *Stage) Finish() error {
 		return nil
 	})
 	if err != nil {
+		return err
+	}
+	if err := s.finishBodies(); err != nil {
 		return err
 	}
 	data, err := json.Marshal(s.written)
@@ -93,7 +128,7 @@ func (s *Stage) Write(a *article.Article, tag string) (string, []byte, error) {
 	}
 	buf.Write(s.hugoSafe(a.Body))
 	rel := StagedPath(a)
-	if err := s.writeFile(rel, buf.Bytes(), tag); err != nil {
+	if err := s.writeFile(rel, buf.Bytes(), tag, a.BodyFormat == article.HTML); err != nil {
 		return "", nil, fmt.Errorf("%s: %w", a.File, err)
 	}
 	return rel, buf.Bytes(), nil
@@ -103,7 +138,7 @@ func (s *Stage) Write(a *article.Article, tag string) (string, []byte, error) {
 // earlier build, and keeps it if so.
 func (s *Stage) Current(rel, tag string) bool {
 	s.mu.Lock()
-	same := tag != "" && s.previous[rel] == tag
+	same := tag != "" && s.previous[rel] == s.holds(tag, s.splits(rel))
 	s.mu.Unlock()
 	if !same {
 		return false
@@ -111,30 +146,53 @@ func (s *Stage) Current(rel, tag string) bool {
 	if _, err := s.fs.Stat(path.Join(s.dir, rel)); err != nil {
 		return false
 	}
+	if s.splits(rel) {
+		if _, err := s.fs.Stat(path.Join(s.bodiesDir(), rel)); err != nil {
+			return false
+		}
+	}
 	s.mu.Lock()
-	s.written[rel] = tag
+	s.written[rel] = s.holds(tag, s.splits(rel))
 	s.mu.Unlock()
 	return true
 }
 
 // Put stages bytes a Write made in an earlier build.
 func (s *Stage) Put(rel string, data []byte, tag string) error {
-	return s.writeFile(rel, data, tag)
+	return s.writeFile(rel, data, tag, s.splits(rel))
 }
 
 // Copy stages a content file that is not an article (a section's _index.md,
 // an image next to a page) byte for byte.
 func (s *Stage) Copy(rel string, data []byte) error {
-	return s.writeFile(rel, data, "")
+	return s.writeFile(rel, data, "", false)
 }
 
-// writeFile stages a file, unless the last build left the same there.
-func (s *Stage) writeFile(rel string, data []byte, tag string) error {
+// holds is what the index records for a file tagged tag: split files
+// differ from whole ones, and name the secret in their markers.
+func (s *Stage) holds(tag string, split bool) string {
+	if !split {
+		return tag
+	}
+	return tag + " " + string(s.marker[len(markerStart):len(s.marker)-1])
+}
+
+// splits says whether an article staged at rel has its body kept apart:
+// Write stages HTML bodies, and only those, in .html files.
+func (s *Stage) splits(rel string) bool {
+	return s.marker != nil && path.Ext(rel) == ".html"
+}
+
+// writeFile stages a file, unless the last build left the same there;
+// article says data is an HTML article as Write stages it, whose body is
+// kept apart when the stage splices bodies.
+func (s *Stage) writeFile(rel string, data []byte, tag string, article bool) error {
 	digest := tag
 	if digest == "" {
 		sum := sha256.Sum256(data)
 		digest = hex.EncodeToString(sum[:16])
 	}
+	digest = s.holds(digest, article && s.marker != nil)
 	name := path.Join(s.dir, rel)
 	s.mu.Lock()
 	s.written[rel] = digest
@@ -153,6 +211,16 @@ func (s *Stage) writeFile(rel string, data []byte, tag string) error {
 		s.fs.Remove(s.indexFile())
 	}
 	s.mu.Unlock()
+	if article && s.marker != nil {
+		front, body, ok := splitStaged(data)
+		if ok {
+			// The body first: a staged file never names a body not there.
+			if err := safefile.Write(s.fs, path.Join(s.bodiesDir(), rel), body, 0o644); err != nil {
+				return err
+			}
+			data = s.markerFor(front, rel)
+		}
+	}
 	return safefile.Write(s.fs, name, data, 0o644)
 }
 

@@ -11,7 +11,10 @@ import (
 
 func TestWrite(t *testing.T) {
 	fs := afero.NewMemMapFs()
-	st := New(fs, "/staged", "/REF123")
+	st, err := New(fs, "/staged", "/REF123", Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	a := article.Parse("dir/a.md", "content/dir/a.md", []byte("---\ntitle: A\ndraft: [\"false\"]\n---\nignored"))
 	a.FrontMatter.Values["draft"] = false
 	a.SetParam("summary", "短")

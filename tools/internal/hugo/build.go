@@ -53,12 +53,16 @@ type Result struct {
 	// Splicing is the time Splice took, all pages together (part of
 	// Duration, spread over Hugo's workers).
 	Splicing time.Duration `json:"splicing_ns"`
+	// Written files differed from those in Dest before; Kept ones did not
+	// and were left as they were.
+	Written, Kept int
+	WrittenBytes  int64
 }
 
 // Build renders the site once.
 func Build(ctx context.Context, opts Options) (Result, error) {
 	start := time.Now()
-	sites, spliced, err := newSites(opts)
+	sites, published, err := newSites(opts)
 	if err != nil {
 		return Result{}, err
 	}
@@ -77,9 +81,9 @@ func Build(ctx context.Context, opts Options) (Result, error) {
 		Duration: time.Since(start),
 		Warnings: sites.Log.LoggCount(logg.LevelWarn),
 	}
-	if spliced != nil {
-		res.Splicing = time.Duration(spliced.busy.Load())
-	}
+	res.Splicing = time.Duration(published.splicing.Load())
+	res.Written, res.Kept = int(published.written.Load()), int(published.kept.Load())
+	res.WrittenBytes = published.writtenBytes.Load()
 	return res, nil
 }
 
@@ -90,7 +94,7 @@ func Build(ctx context.Context, opts Options) (Result, error) {
 // peak memory and sped nothing up.
 const cacheLimitGB = "0.25"
 
-func newSites(opts Options) (*hugolib.HugoSites, *splicingFs, error) {
+func newSites(opts Options) (*hugolib.HugoSites, *publishFs, error) {
 	if os.Getenv("HUGO_MEMORYLIMIT") == "" {
 		// Hugo reads the limit from its environment only.
 		os.Setenv("HUGO_MEMORYLIMIT", cacheLimitGB)
@@ -133,12 +137,8 @@ func newSites(opts Options) (*hugolib.HugoSites, *splicingFs, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("hugo: reading the config in %s: %w", opts.SiteDir, err)
 	}
-	var dest afero.Fs = afero.NewOsFs()
-	var spliced *splicingFs
-	if opts.Splice != nil {
-		spliced = &splicingFs{Fs: dest, splice: opts.Splice}
-		dest = spliced
-	}
+	published := &publishFs{Fs: afero.NewOsFs(), splice: opts.Splice}
+	var dest afero.Fs = published
 	if opts.Touched != nil {
 		dest = recordingFs{Fs: dest, paths: opts.Touched}
 	}
@@ -153,10 +153,8 @@ func newSites(opts Options) (*hugolib.HugoSites, *splicingFs, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("hugo: %w", err)
 	}
-	if spliced != nil {
-		spliced.sites = sites
-	}
-	return sites, spliced, nil
+	published.sites = sites
+	return sites, published, nil
 }
 
 // copyStatic copies the site's and the theme's static files into the

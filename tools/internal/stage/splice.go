@@ -12,6 +12,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/spf13/afero"
 
@@ -120,20 +121,41 @@ func (s *Stage) Splice(w io.Writer, page []byte, permalink func(ref string) stri
 		if !fs.ValidPath(rel) {
 			return fmt.Errorf("splicing: a marker names %q", rel)
 		}
-		body, err := afero.ReadFile(s.fs, path.Join(s.bodiesDir(), rel))
+		body := bodyBuffers.Get().(*bytes.Buffer)
+		err := s.readBody(body, rel)
+		if err == nil {
+			if _, err = w.Write(page[:i]); err == nil {
+				err = writeLinked(w, body.Bytes(), permalink)
+			}
+		}
+		bodyBuffers.Put(body)
 		if err != nil {
-			return fmt.Errorf("splicing the body of %s: %w", rel, err)
-		}
-		if _, err := w.Write(page[:i]); err != nil {
-			return err
-		}
-		if err := writeLinked(w, body, permalink); err != nil {
 			return err
 		}
 		page = rest[end+len(markerEnd):]
 	}
 	_, err := w.Write(page)
 	return err
+}
+
+var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// readBody reads the body kept apart for rel into buf: a build splices
+// every page's, so into a buffer it reuses, sized once.
+func (s *Stage) readBody(buf *bytes.Buffer, rel string) error {
+	buf.Reset()
+	f, err := s.fs.Open(path.Join(s.bodiesDir(), rel))
+	if err != nil {
+		return fmt.Errorf("splicing the body of %s: %w", rel, err)
+	}
+	defer f.Close()
+	if info, err := f.Stat(); err == nil {
+		buf.Grow(int(info.Size()) + bytes.MinRead)
+	}
+	if _, err := buf.ReadFrom(f); err != nil {
+		return fmt.Errorf("splicing the body of %s: %w", rel, err)
+	}
+	return nil
 }
 
 // writeLinked writes body with its relref links resolved.

@@ -1,0 +1,191 @@
+package hugo
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gohugoio/hugo/hugolib"
+	"github.com/spf13/afero"
+)
+
+// SpliceFunc writes a page Hugo rendered to w, filling in what the page
+// left for after rendering; permalink resolves a content path as Hugo's
+// relref does.
+type SpliceFunc func(w io.Writer, page []byte, permalink func(ref string) string) error
+
+// publishFs is the file system Hugo writes the site to. It holds each file
+// Hugo writes until Hugo closes it, splices HTML pages (when asked to),
+// and writes the file only if it differs from the one already there: a
+// build rendering over the previous site rewrites only what changed, and
+// a page that did not change keeps its modification time.
+type publishFs struct {
+	afero.Fs
+	splice SpliceFunc
+	// sites resolves links; set once Hugo has the sites, before it writes.
+	sites *hugolib.HugoSites
+
+	splicing      atomic.Int64 // time spent splicing, all workers together
+	written, kept atomic.Int64 // files
+	writtenBytes  atomic.Int64
+}
+
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// Create returns a file held in memory until it is closed. Like the disk's,
+// it fails when the directory does not exist (Hugo then creates it).
+func (fs *publishFs) Create(name string) (afero.File, error) {
+	if _, err := fs.Fs.Stat(filepath.Dir(name)); err != nil {
+		return nil, err
+	}
+	buf := buffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	return &pendingFile{fs: fs, name: name, data: buf}, nil
+}
+
+// permalink resolves ref in the default language's site as relref does,
+// including its warning and URL for a page not found.
+func (fs *publishFs) permalink(ref string) string {
+	if p, err := fs.sites.Sites[0].GetPage(ref); err == nil && p != nil {
+		return p.RelPermalink()
+	}
+	fs.sites.Log.Warnf("REF_NOT_FOUND: Ref %q: page not found", ref)
+	return fs.sites.Configs.Base.RefLinksNotFoundURL
+}
+
+// publish writes a file Hugo closed.
+func (fs *publishFs) publish(name string, data []byte) error {
+	if fs.splice != nil && filepath.Ext(name) == ".html" {
+		start := time.Now()
+		out := buffers.Get().(*bytes.Buffer)
+		out.Reset()
+		defer buffers.Put(out)
+		err := fs.splice(out, data, fs.permalink)
+		fs.splicing.Add(int64(time.Since(start)))
+		if err != nil {
+			return err
+		}
+		data = out.Bytes()
+	}
+	changed, err := writeIfChanged(fs.Fs, name, data)
+	if changed {
+		fs.written.Add(1)
+		fs.writtenBytes.Add(int64(len(data)))
+	} else if err == nil {
+		fs.kept.Add(1)
+	}
+	return err
+}
+
+// writeIfChanged writes data to name unless name holds it already. The
+// file written is a new one, not the old one truncated: ext4 flushes a
+// file truncated and written again as it is closed (auto_da_alloc), and
+// rewriting 10,000 pages so cost more than writing a new site.
+func writeIfChanged(fsys afero.Fs, name string, data []byte) (bool, error) {
+	if same, err := holds(fsys, name, data); same || err != nil {
+		return false, err
+	}
+	f, err := fsys.Create(name)
+	if err != nil {
+		return false, err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return true, err
+}
+
+// holds says whether the file name holds data, and removes it if it holds
+// something else.
+func holds(fsys afero.Fs, name string, data []byte) (bool, error) {
+	f, err := fsys.Open(name)
+	if os.IsNotExist(err) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	info, err := f.Stat()
+	same := err == nil && info.Mode().IsRegular() && info.Size() == int64(len(data))
+	if same {
+		old := buffers.Get().(*bytes.Buffer)
+		old.Reset()
+		old.Grow(len(data))
+		_, err := old.ReadFrom(f)
+		same = err == nil && bytes.Equal(old.Bytes(), data)
+		buffers.Put(old)
+	}
+	f.Close()
+	if same {
+		return true, nil
+	}
+	if err := fsys.Remove(name); err != nil && !os.IsNotExist(err) {
+		return false, err
+	}
+	return false, nil
+}
+
+// pendingFile is a file Hugo writes, published when Hugo closes it. Hugo
+// only writes to the files it creates.
+type pendingFile struct {
+	fs   *publishFs
+	name string
+	data *bytes.Buffer // nil once closed
+}
+
+var errWriteOnly = errors.New("a file being published can only be written")
+
+func (f *pendingFile) Close() error {
+	if f.data == nil {
+		return nil
+	}
+	err := f.fs.publish(f.name, f.data.Bytes())
+	buffers.Put(f.data)
+	f.data = nil
+	return err
+}
+
+func (f *pendingFile) Name() string { return f.name }
+
+func (f *pendingFile) Write(p []byte) (int, error) {
+	if f.data == nil {
+		return 0, os.ErrClosed
+	}
+	return f.data.Write(p)
+}
+
+func (f *pendingFile) WriteString(s string) (int, error) { return f.Write([]byte(s)) }
+
+func (f *pendingFile) Stat() (os.FileInfo, error) {
+	if f.data == nil {
+		return nil, os.ErrClosed
+	}
+	return pendingInfo{name: filepath.Base(f.name), size: int64(f.data.Len())}, nil
+}
+
+// pendingInfo describes a file being written.
+type pendingInfo struct {
+	name string
+	size int64
+}
+
+func (i pendingInfo) Name() string       { return i.name }
+func (i pendingInfo) Size() int64        { return i.size }
+func (i pendingInfo) Mode() os.FileMode  { return 0o644 }
+func (i pendingInfo) ModTime() time.Time { return time.Now() }
+func (i pendingInfo) IsDir() bool        { return false }
+func (i pendingInfo) Sys() any           { return nil }
+
+func (f *pendingFile) Sync() error                        { return nil }
+func (f *pendingFile) Read([]byte) (int, error)           { return 0, errWriteOnly }
+func (f *pendingFile) ReadAt([]byte, int64) (int, error)  { return 0, errWriteOnly }
+func (f *pendingFile) WriteAt([]byte, int64) (int, error) { return 0, errWriteOnly }
+func (f *pendingFile) Seek(int64, int) (int64, error)     { return 0, errWriteOnly }
+func (f *pendingFile) Truncate(int64) error               { return errWriteOnly }
+func (f *pendingFile) Readdir(int) ([]os.FileInfo, error) { return nil, errWriteOnly }
+func (f *pendingFile) Readdirnames(int) ([]string, error) { return nil, errWriteOnly }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -556,5 +557,28 @@ func TestSplicedBodiesMakeTheSameSite(t *testing.T) {
 	})
 	if pages < 12 {
 		t.Errorf("only %d article pages compared", pages)
+	}
+}
+
+// Hugo renders under a soft memory limit sized to the archive unless one
+// is given; the report says which.
+func TestMemoryLimit(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	repo := mirrortest.RepoRoot(t)
+	for _, tt := range []struct {
+		given, want int64
+	}{
+		{0, 96<<20 + 13*30<<10},
+		{300 << 20, 300 << 20},
+	} {
+		opts := build.Options{Root: repo, Offline: true, NoSearch: true, NoCache: true, ContentDir: filepath.Join(repo, "content"),
+			SiteDir: filepath.Join(repo, "site"), Dest: filepath.Join(t.TempDir(), "public"), Log: io.Discard, MemoryLimit: tt.given}
+		r, err := build.Run(context.Background(), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.MemoryLimit != tt.want || debug.SetMemoryLimit(-1) != tt.want {
+			t.Errorf("given %d: the report says %d, Go has %d; want %d", tt.given, r.MemoryLimit, debug.SetMemoryLimit(-1), tt.want)
+		}
 	}
 }

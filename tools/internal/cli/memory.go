@@ -2,26 +2,34 @@ package cli
 
 import (
 	"fmt"
+	"math"
 	"runtime/debug"
 	"strconv"
 	"strings"
 )
 
 // memoryLimit is --memory-limit: Go's soft memory limit (what GOMEMLIMIT
-// sets), for machines where memory is scarcer than time. Under it the
-// garbage collector works harder as the heap nears the limit; below the
-// build's live heap it cannot hold, and the build slows down instead.
-type memoryLimit struct{ value string }
+// sets), for machines where memory is scarcer than time, or "off". Under
+// it the garbage collector works harder as the heap nears the limit; below
+// the build's live heap it cannot hold, and the build slows down instead.
+// Unset, the build sets one from the archive's size (build.memoryBudget).
+type memoryLimit struct {
+	value string
+	bytes *int64
+}
 
 func (m *memoryLimit) String() string { return m.value }
 func (m *memoryLimit) Type() string   { return "SIZE" }
 
 func (m *memoryLimit) Set(s string) error {
-	n, err := parseSize(s)
-	if err != nil {
-		return err
+	n := int64(math.MaxInt64)
+	if s != "off" {
+		var err error
+		if n, err = parseSize(s); err != nil {
+			return err
+		}
 	}
-	m.value = s
+	m.value, *m.bytes = s, n
 	debug.SetMemoryLimit(n)
 	return nil
 }

@@ -27,6 +27,11 @@ type Report struct {
 	Excluded int `json:"excluded"`
 	// Pages is how many pages Hugo built (articles, lists, taxonomies).
 	Pages int `json:"pages"`
+	// FilesWritten is how many of the site's files Hugo wrote differed from
+	// those of the previous site (the rest were left as they were).
+	FilesWritten int `json:"files_written"`
+	// MemoryLimit is the soft memory limit the build ran under, in bytes.
+	MemoryLimit int64 `json:"memory_limit,omitempty"`
 
 	Stages []Stage `json:"stages"`
 	// SiteFiles and SiteBytes measure the published site.
@@ -131,7 +136,8 @@ func (r *Report) WriteSummary(w io.Writer) {
 	fmt.Fprintf(w, "%d articles read, %d staged, %d excluded; %d pages built in %s\n",
 		r.Articles, r.Staged, r.Excluded, r.Pages, r.Duration.Round(time.Millisecond))
 	if r.SiteFiles > 0 {
-		fmt.Fprintf(w, "  site: %s, %.1f MB (GitHub Pages allows 1 GB, Cloudflare Pages 20,000 files)\n", Plural(r.SiteFiles, "file"), float64(r.SiteBytes)/1e6)
+		fmt.Fprintf(w, "  site: %s, %.1f MB (GitHub Pages allows 1 GB, Cloudflare Pages 20,000 files); %s changed\n",
+			Plural(r.SiteFiles, "file"), float64(r.SiteBytes)/1e6, Plural(r.FilesWritten, "file"))
 	}
 	if r.Images != nil {
 		fmt.Fprintf(w, "  %s\n", r.Images)

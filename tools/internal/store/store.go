@@ -113,6 +113,12 @@ func (s *Store) Has(name string) bool {
 	return err == nil
 }
 
+// WithoutManifest is the store for finding its files only, without the
+// manifest's memory (Manifest returns nil).
+func (s *Store) WithoutManifest() *Store {
+	return &Store{fs: s.fs, dir: s.dir}
+}
+
 // Path is where the named file is in the store's fs.
 func (s *Store) Path(name string) string { return path.Join(s.dir, name) }
 

@@ -16,9 +16,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"slices"
-	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/spf13/afero"
@@ -366,7 +364,7 @@ func (r *run) render(ctx context.Context) error {
 		return err
 	}
 	start := time.Now()
-	err = r.publish(tmp, used)
+	err = r.publish(tmp, used, res.Files)
 	r.report.AddStage(report.Stage{Name: "publish", Articles: r.report.Staged, Duration: time.Since(start)})
 	return err
 }
@@ -418,8 +416,9 @@ func (r *run) release() (used []string) {
 // publish puts the stored images the articles show (used) into the new
 // site, measures it, and swaps it in. The previous site's media directory
 // is moved over rather than rebuilt (a rename, whatever its size), then
-// completed and pruned; if the swap fails it goes back.
-func (r *run) publish(tmp string, used []string) error {
+// completed and pruned; if the swap fails it goes back. pages are the
+// files Hugo published, by size.
+func (r *run) publish(tmp string, used []string, pages map[string]int64) error {
 	media := filepath.Join(tmp, mediaDir)
 	oldMedia := filepath.Join(r.opts.Dest, mediaDir)
 	moved := os.Rename(oldMedia, media) == nil
@@ -432,19 +431,20 @@ func (r *run) publish(tmp string, used []string) error {
 	for _, f := range used {
 		inUse[filepath.FromSlash(f)] = true
 	}
-	if err := linkMedia(r.store, inUse, media); err != nil {
-		restore()
-		return err
+	mediaBytes, err := linkMedia(r.store, inUse, media)
+	if err == nil {
+		err = removeUnused(media, inUse)
 	}
-	if err := r.measure(tmp, inUse); err != nil {
-		restore()
-		return err
+	if err == nil {
+		err = r.measure(tmp, pages, len(inUse), mediaBytes)
 	}
-	if err := swapDir(tmp, r.opts.Dest); err != nil {
-		restore()
-		return err
+	if err == nil {
+		err = swapDir(tmp, r.opts.Dest)
 	}
-	return nil
+	if err != nil {
+		restore()
+	}
+	return err
 }
 
 // Hosting limits a mirror's site must fit in.
@@ -454,34 +454,89 @@ const (
 )
 
 // measure counts the site's files and bytes, warning when they come near
-// what common static hosts accept, and removes the media the site no
-// longer shows (left from the previous site).
-func (r *run) measure(site string, used map[string]bool) error {
-	var files, bytes atomic.Int64
-	media := filepath.Join(site, mediaDir) + string(filepath.Separator)
-	err := walkSite(site, func(p string, d fs.DirEntry, err error) error {
+// what common static hosts accept: the pages Hugo published, the media,
+// and the search index, the only part of the site not known by now.
+func (r *run) measure(site string, pages map[string]int64, mediaFiles int, mediaBytes int64) error {
+	files, bytes := int64(len(pages)+mediaFiles), mediaBytes
+	for p, size := range pages {
+		if size < 0 {
+			info, err := os.Lstat(p)
+			if err != nil {
+				return err
+			}
+			size = info.Size()
+		}
+		bytes += size
+	}
+	index := filepath.Join(site, search.Dir)
+	err := filepath.WalkDir(index, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
-		}
-		if rel, inMedia := strings.CutPrefix(p, media); inMedia && !used[rel] {
-			return os.Remove(p)
 		}
 		info, err := d.Info()
 		if err != nil {
 			return err
 		}
-		files.Add(1)
-		bytes.Add(info.Size())
+		files++
+		bytes += info.Size()
 		return nil
 	})
-	r.report.SiteFiles, r.report.SiteBytes = int(files.Load()), bytes.Load()
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	r.report.SiteFiles, r.report.SiteBytes = int(files), bytes
 	if r.report.SiteBytes > githubPagesBytes*8/10 {
 		r.report.Notices = append(r.report.Notices, fmt.Sprintf("the site is %.0f MB, near GitHub Pages' limit of 1 GB", float64(r.report.SiteBytes)/1e6))
 	}
 	if r.report.SiteFiles > cloudflarePagesFiles*8/10 {
 		r.report.Notices = append(r.report.Notices, fmt.Sprintf("the site has %d files, near Cloudflare Pages' limit of 20,000", r.report.SiteFiles))
 	}
-	return err
+	return nil
+}
+
+// removeUnused removes the media the site no longer shows (left from the
+// previous site): the media directory's files by name, no stat each.
+func removeUnused(media string, used map[string]bool) error {
+	shards, err := os.ReadDir(media)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	errs := make([]error, len(shards))
+	pipeline.Each(context.Background(), len(shards), 2*runtime.GOMAXPROCS(0), func(i int) {
+		errs[i] = removeUnusedIn(media, shards[i].Name(), used)
+	})
+	return errors.Join(errs...)
+}
+
+func removeUnusedIn(media, shard string, used map[string]bool) error {
+	dir := filepath.Join(media, shard)
+	names, err := readDirNames(dir)
+	if err != nil {
+		if used[shard] {
+			return nil // a file, in use, directly in the media directory
+		}
+		return os.Remove(dir)
+	}
+	for _, name := range names {
+		if !used[filepath.Join(shard, name)] {
+			if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// readDirNames lists a directory's entries by name only (no stat).
+func readDirNames(dir string) ([]string, error) {
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return f.Readdirnames(-1)
 }
 
 // walkSite walks site as filepath.WalkDir does (site itself excluded),
@@ -538,29 +593,37 @@ func (r *run) index(ctx context.Context, site string) error {
 
 // linkMedia puts the store files in use that the site lacks into it: hard
 // links when the store and the site share a file system (instant, no
-// space), copies otherwise.
-func linkMedia(st *store.Store, used map[string]bool, dir string) error {
+// space), copies otherwise. It returns the bytes of the files in use.
+func linkMedia(st *store.Store, used map[string]bool, dir string) (int64, error) {
+	var total int64
 	for f := range used {
 		dst := filepath.Join(dir, f)
-		if _, err := os.Lstat(dst); err == nil {
+		if info, err := os.Lstat(dst); err == nil {
+			total += info.Size()
 			continue // moved over from the previous site
 		}
 		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			return err
+			return 0, err
 		}
 		src := filepath.FromSlash(st.Path(filepath.ToSlash(f)))
-		if err := os.Link(src, dst); err == nil {
+		if os.Link(src, dst) == nil {
+			info, err := os.Lstat(dst)
+			if err != nil {
+				return 0, err
+			}
+			total += info.Size()
 			continue
 		}
 		data, err := os.ReadFile(src)
 		if err != nil {
-			return fmt.Errorf("publishing %s: %w", f, err)
+			return 0, fmt.Errorf("publishing %s: %w", f, err)
 		}
 		if err := os.WriteFile(dst, data, 0o644); err != nil {
-			return err
+			return 0, err
 		}
+		total += int64(len(data))
 	}
-	return nil
+	return total, nil
 }
 
 // previousSite is where the site a build replaces is kept, beside dest

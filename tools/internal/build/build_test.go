@@ -40,7 +40,26 @@ func buildWith(t *testing.T, opts build.Options) string {
 	if r.Excluded != 0 {
 		t.Fatalf("%d articles excluded: %v", r.Excluded, r.Findings)
 	}
+	checkMeasured(t, r, opts.Dest)
 	return opts.Dest
+}
+
+// checkMeasured checks that the report measures the site as it is on the
+// disk (the build counts what it published rather than walking the site).
+func checkMeasured(t *testing.T, r *report.Report, dest string) {
+	t.Helper()
+	var files int
+	var bytes int64
+	filepath.WalkDir(dest, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			info, _ := d.Info()
+			files, bytes = files+1, bytes+info.Size()
+		}
+		return err
+	})
+	if r.SiteFiles != files || r.SiteBytes != bytes {
+		t.Errorf("the report measures %d files, %d bytes; the site has %d files, %d bytes", r.SiteFiles, r.SiteBytes, files, bytes)
+	}
 }
 
 // paragraphText finds the text of the first paragraph holding some, which
@@ -362,9 +381,11 @@ func TestRebuildKeepsAndPrunesMedia(t *testing.T) {
 	before := mediaFiles(t, dest)
 	// The copper shop article shows three photos no other article shows.
 	os.Remove(filepath.Join(content, "20231021_5a53a312fe1f3057.md"))
-	if _, err := build.Run(context.Background(), opts); err != nil {
+	r, err := build.Run(context.Background(), opts)
+	if err != nil {
 		t.Fatal(err)
 	}
+	checkMeasured(t, r, dest)
 	after := mediaFiles(t, dest)
 	if len(after) >= len(before) || len(after) == 0 {
 		t.Errorf("%d media files before, %d after removing an article", len(before), len(after))
@@ -405,9 +426,11 @@ func TestRebuildOverThePreviousSite(t *testing.T) {
 		SiteDir: site, Dest: dest, Log: io.Discard}
 	build1 := func() {
 		t.Helper()
-		if _, err := build.Run(context.Background(), opts); err != nil {
+		r, err := build.Run(context.Background(), opts)
+		if err != nil {
 			t.Fatal(err)
 		}
+		checkMeasured(t, r, dest)
 	}
 	build1()
 	build1()

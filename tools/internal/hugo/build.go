@@ -57,6 +57,10 @@ type Result struct {
 	// and were left as they were.
 	Written, Kept int
 	WrittenBytes  int64
+	// Files are the files Hugo published in Dest (absolute, cleaned), by
+	// size: those it wrote, and static files it found up to date; -1 for
+	// a file it wrote other than by Create, whose size is on the disk.
+	Files map[string]int64 `json:"-"`
 }
 
 // Build renders the site once.
@@ -84,6 +88,7 @@ func Build(ctx context.Context, opts Options) (Result, error) {
 	res.Splicing = time.Duration(published.splicing.Load())
 	res.Written, res.Kept = int(published.written.Load()), int(published.kept.Load())
 	res.WrittenBytes = published.writtenBytes.Load()
+	res.Files = published.files
 	return res, nil
 }
 

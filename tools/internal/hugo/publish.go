@@ -33,6 +33,38 @@ type publishFs struct {
 	splicing      atomic.Int64 // time spent splicing, all workers together
 	written, kept atomic.Int64 // files
 	writtenBytes  atomic.Int64
+
+	mu    sync.Mutex
+	files map[string]int64 // the site's files Hugo wrote or found up to date, by size
+}
+
+// note records a file of the site and its size.
+func (fs *publishFs) note(name string, size int64) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	if fs.files == nil {
+		fs.files = map[string]int64{}
+	}
+	fs.files[filepath.Clean(name)] = size
+}
+
+// OpenFile notes a file opened for writing other than by Create (Hugo's
+// post-processing rewrites files so) with an unknown size (-1).
+func (fs *publishFs) OpenFile(name string, flag int, perm os.FileMode) (afero.File, error) {
+	f, err := fs.Fs.OpenFile(name, flag, perm)
+	if err == nil && flag&(os.O_WRONLY|os.O_RDWR) != 0 {
+		fs.note(name, -1)
+	}
+	return f, err
+}
+
+// Stat notes a file the static copy finds up to date: it is in the site.
+func (fs *publishFs) Stat(name string) (os.FileInfo, error) {
+	info, err := fs.Fs.Stat(name)
+	if err == nil && info.Mode().IsRegular() {
+		fs.note(name, info.Size())
+	}
+	return info, err
 }
 
 var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
@@ -73,6 +105,9 @@ func (fs *publishFs) publish(name string, data []byte) error {
 		data = out.Bytes()
 	}
 	changed, err := writeIfChanged(fs.Fs, name, data)
+	if err == nil {
+		fs.note(name, int64(len(data)))
+	}
 	if changed {
 		fs.written.Add(1)
 		fs.writtenBytes.Add(int64(len(data)))

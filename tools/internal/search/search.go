@@ -33,7 +33,10 @@ func Find(root string) (string, bool) {
 	return "", false
 }
 
-// Index indexes the site in dir, writing dir/pagefind/.
+// Dir is where in the site Pagefind writes the index.
+const Dir = "pagefind"
+
+// Index indexes the site in dir, writing dir/pagefind/ (Dir).
 func Index(ctx context.Context, exe, dir string) (time.Duration, error) {
 	start := time.Now()
 	cmd := exec.CommandContext(ctx, exe, "--site", dir, "--silent")

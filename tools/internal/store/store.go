@@ -25,6 +25,9 @@ type Store struct {
 	read        manifestStamp // of the manifest file manifest was read from
 	unlock      func() error
 	interrupted bool
+
+	listing sync.Once
+	listed  map[string]bool // the files by name, read once: see Has
 }
 
 // ManifestName is the manifest's file name in the store directory.
@@ -104,13 +107,51 @@ func (s *Store) Put(data []byte, ext string) (string, error) {
 	if err := safefile.Write(s.fs, p, data, 0o644); err != nil {
 		return "", fmt.Errorf("image store: %w", err)
 	}
+	s.mu.Lock()
+	if s.listed != nil {
+		s.listed[name] = true
+	}
+	s.mu.Unlock()
 	return name, nil
 }
 
-// Has says whether the named file is in the store.
+// Has says whether the named file is in the store. The store is listed
+// once, a directory read per shard: a build asks about every image of the
+// archive (three stats each, 90,000 at 10,000 articles, otherwise).
 func (s *Store) Has(name string) bool {
+	s.listing.Do(s.list)
+	s.mu.Lock()
+	listed := s.listed[name]
+	s.mu.Unlock()
+	if listed {
+		return true
+	}
 	_, err := s.fs.Stat(path.Join(s.dir, name))
 	return err == nil
+}
+
+// list reads the names of the store's files (those a level down, in
+// shards: names are NAME[:2]/NAME).
+func (s *Store) list() {
+	listed := map[string]bool{}
+	shards, _ := afero.ReadDir(s.fs, s.dir)
+	for _, shard := range shards {
+		if !shard.IsDir() {
+			continue
+		}
+		f, err := s.fs.Open(path.Join(s.dir, shard.Name()))
+		if err != nil {
+			continue
+		}
+		names, _ := f.Readdirnames(-1)
+		f.Close()
+		for _, n := range names {
+			listed[shard.Name()+"/"+n] = true
+		}
+	}
+	s.mu.Lock()
+	s.listed = listed
+	s.mu.Unlock()
 }
 
 // WithoutManifest is the store for finding its files only, without the

@@ -25,6 +25,23 @@ func TestPutIsContentAddressed(t *testing.T) {
 	}
 }
 
+// Has answers from one listing of the store, kept up to date by Put, and
+// still sees a file stored by another run since.
+func TestHas(t *testing.T) {
+	fs := afero.NewMemMapFs()
+	st, _ := Open(fs, "/s")
+	before, _ := st.Put([]byte("before"), "jpg")
+	if !st.Has(before) || st.Has("ab/abcdef.jpg") || st.Has("before.jpg") {
+		t.Fatal("Has is wrong on the first listing")
+	}
+	after, _ := st.Put([]byte("after"), "jpg")
+	other, _ := Open(fs, "/s")
+	elsewhere, _ := other.Put([]byte("by another run"), "png")
+	if !st.Has(after) || !st.Has(elsewhere) {
+		t.Error("Has misses a file stored after the listing")
+	}
+}
+
 func TestManifestRoundTrip(t *testing.T) {
 	fs := afero.NewMemMapFs()
 	st, _ := Open(fs, "/s")

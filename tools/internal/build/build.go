@@ -100,6 +100,9 @@ type run struct {
 	// equivalences are the links file's groups of URLs, read while the
 	// articles are (see setup).
 	equivalences func() equivalences
+	// openStore opens the image store, whose manifest is read while the
+	// articles are.
+	openStore func() (*store.Store, error)
 	// cleanups run when the build ends.
 	cleanups []func()
 	// refPrefix marks the hrefs of links into the archive until the stage
@@ -227,6 +230,10 @@ func (r *run) setup(ctx context.Context) error {
 		return equivalences{groups, file, err}
 	})
 	go r.equivalences()
+	r.openStore = sync.OnceValues(func() (*store.Store, error) {
+		return store.Open(afero.NewOsFs(), filepath.Join(r.opts.Root, r.cfg.Images.Store))
+	})
+	go r.openStore()
 	r.report.AddStage(report.Stage{Name: "setup", Duration: time.Since(r.report.Started)})
 	return nil
 }
@@ -236,7 +243,7 @@ func (r *run) setup(ctx context.Context) error {
 func (r *run) localize(ctx context.Context) error {
 	start, cpu := time.Now(), cpuTime()
 	refs := r.imageRefs()
-	st, err := store.Open(afero.NewOsFs(), filepath.Join(r.opts.Root, r.cfg.Images.Store))
+	st, err := r.openStore()
 	if err != nil {
 		return err
 	}

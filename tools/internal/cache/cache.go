@@ -76,7 +76,10 @@ type Staged struct {
 }
 
 type pack[T any] struct {
-	file    string
+	file string
+	// ready is done once the pack is loaded: packs load in the background
+	// while the build starts.
+	ready   sync.WaitGroup
 	mu      sync.Mutex
 	old     map[Key]T
 	used    map[Key]T
@@ -96,8 +99,9 @@ type Cache struct {
 	used map[Key]bool
 }
 
-// Open loads the cache in dir; a missing or unreadable cache is empty, and
-// so is the cache of dir "", which Save never writes.
+// Open loads the cache in dir, in the background (its methods wait for
+// what they need); a missing or unreadable cache is empty, and so is the
+// cache of dir "", which Save never writes.
 func Open(dir string) *Cache {
 	c := &Cache{used: map[Key]bool{}}
 	if dir == "" {
@@ -110,11 +114,9 @@ func Open(dir string) *Cache {
 	c.scans.file = filepath.Join(dir, "scans.gob")
 	c.staged.file = filepath.Join(dir, "staged.gob")
 	c.dir = filepath.Join(dir, "staged")
-	var wg sync.WaitGroup
-	wg.Go(c.scans.load)
-	wg.Go(c.staged.load)
-	wg.Go(c.files.load)
-	wg.Wait()
+	c.scans.ready.Go(c.scans.load)
+	c.staged.ready.Go(c.staged.load)
+	c.files.ready.Go(c.files.load)
 	return c
 }
 
@@ -130,6 +132,7 @@ func (p *pack[T]) load() {
 }
 
 func (p *pack[T]) get(k Key) (T, bool) {
+	p.ready.Wait()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	v, ok := p.old[k]
@@ -143,6 +146,7 @@ func (p *pack[T]) get(k Key) (T, bool) {
 }
 
 func (p *pack[T]) put(k Key, v T) {
+	p.ready.Wait()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.used[k] = v
@@ -152,6 +156,7 @@ func (p *pack[T]) put(k Key, v T) {
 // save writes the records used by this run, so records of deleted or
 // changed files do not accumulate.
 func (p *pack[T]) save() error {
+	p.ready.Wait()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.file == "" || !p.changed && len(p.used) == len(p.old) {

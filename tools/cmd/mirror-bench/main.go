@@ -9,9 +9,11 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -150,15 +152,19 @@ func prepare(repo, dir string, n int) ([]synth.Article, error) {
 	for i := range n + 1 { // one more, for the incremental build to add
 		arts = append(arts, o.Build(i, n))
 	}
-	marker := filepath.Join(dir, "content", ".synth-"+strconv.Itoa(n))
-	if _, err := os.Stat(marker); err == nil {
-		return arts, os.Remove(filepath.Join(dir, "content", arts[n].Name)) // undo the last incremental run
+	content := filepath.Join(dir, "content")
+	marker := filepath.Join(content, ".synth-"+strconv.Itoa(n))
+	_, statErr := os.Stat(marker)
+	generated := statErr == nil
+	if !generated {
+		os.RemoveAll(dir)
 	}
-	os.RemoveAll(dir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
+	// The site and theme as they are now, even over a generated archive.
 	for _, sub := range []string{"site", "themes"} {
+		os.RemoveAll(filepath.Join(dir, sub))
 		if out, err := exec.Command("cp", "-r", filepath.Join(repo, sub), filepath.Join(dir, sub)).CombinedOutput(); err != nil {
 			return nil, fmt.Errorf("copying %s: %v %s", sub, err, out)
 		}
@@ -182,7 +188,14 @@ func prepare(repo, dir string, n int) ([]synth.Article, error) {
 	if err := os.WriteFile(filepath.Join(dir, "site", "data", "links.yaml"), []byte(links.String()), 0o644); err != nil {
 		return nil, err
 	}
-	content := filepath.Join(dir, "content")
+	if generated {
+		// Undo the last incremental run: the article it added.
+		err := os.Remove(filepath.Join(content, arts[n].Name))
+		if errors.Is(err, fs.ErrNotExist) {
+			err = nil
+		}
+		return arts, err
+	}
 	if err := os.MkdirAll(content, 0o755); err != nil {
 		return nil, err
 	}

@@ -40,6 +40,7 @@ func main() {
 	sizes := flag.String("n", "1000,10000", "comma-separated archive sizes")
 	out := flag.String("out", filepath.Join(os.TempDir(), "mirror-bench"), "where the archives are generated (kept between runs)")
 	mirror := flag.String("mirror", "bin/mirror", "the mirror binary")
+	flag.BoolVar(&skipCold, "skip-cold", false, "no cold build: keep the image store and cache of the last run (a quick check)")
 	flag.Parse()
 	repo, _ := os.Getwd()
 	exe, _ := filepath.Abs(*mirror)
@@ -54,6 +55,9 @@ func main() {
 		}
 	}
 }
+
+// skipCold is -skip-cold.
+var skipCold bool
 
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "mirror-bench:", err)
@@ -92,22 +96,32 @@ func bench(repo, exe, dir string, n int) error {
 		return m, err
 	}
 	var ms []measurement
+	// Into a new directory: Hugo writing over its last output is slower
+	// (ext4 flushes each file truncated and written again), and the
+	// baseline is not to be measured at its worst.
+	baseDest := filepath.Join(dir, "baseline-public")
+	os.RemoveAll(baseDest)
 	base, err := run("baseline: Hugo alone", exe, "hugo", "--source", filepath.Join(dir, "site"), "--contentDir", filepath.Join(dir, "content"),
-		"--destination", filepath.Join(dir, "baseline-public"), "--quiet")
+		"--destination", baseDest, "--quiet")
 	if err != nil {
 		return err
 	}
 	ms = append(ms, base)
-	os.RemoveAll(filepath.Join(dir, "media"))
-	os.RemoveAll(filepath.Join(dir, ".mirror-cache"))
-	for _, step := range []struct {
+	steps := []struct {
 		name   string
 		before func() error
 	}{
 		{"cold build", nil},
 		{"warm build", nil},
 		{"incremental build", func() error { return editAndAdd(dir, arts, n) }},
-	} {
+	}
+	if skipCold {
+		steps = steps[1:] // on the store and cache of the last run
+	} else {
+		os.RemoveAll(filepath.Join(dir, "media"))
+		os.RemoveAll(filepath.Join(dir, ".mirror-cache"))
+	}
+	for _, step := range steps {
 		if step.before != nil {
 			if err := step.before(); err != nil {
 				return err

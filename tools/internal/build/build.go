@@ -16,6 +16,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -325,8 +326,13 @@ func (r *run) render(ctx context.Context) error {
 	}
 	defer os.RemoveAll(tmp)
 	var touched *hugo.Paths
+	var before func() ([]string, error) // what the recycled site held
 	if recycled {
 		touched = hugo.NewPaths()
+		// Listed while Hugo renders: the walk waits on the disk, Hugo on
+		// the processor.
+		before = sync.OnceValues(func() ([]string, error) { return listSite(tmp, filepath.Join(tmp, mediaDir)) })
+		go before()
 	}
 	used := r.release()
 	r.limitMemory()
@@ -357,15 +363,21 @@ func (r *run) render(ctx context.Context) error {
 	if cerr := <-saved; cerr != nil {
 		r.report.Notices = append(r.report.Notices, "build cache not saved: "+cerr.Error())
 	}
-	if err != nil {
-		return err
-	}
 	if recycled {
 		start := time.Now()
-		if err := prune(tmp, touched, filepath.Join(tmp, mediaDir)); err != nil {
-			return fmt.Errorf("removing old pages from %s: %w", tmp, err)
+		paths, lerr := before() // waited for, whatever became of Hugo
+		if err != nil {
+			return err
+		}
+		if lerr == nil {
+			lerr = prune(tmp, paths, touched)
+		}
+		if lerr != nil {
+			return fmt.Errorf("removing old pages from %s: %w", tmp, lerr)
 		}
 		r.report.AddStage(report.Stage{Name: "prune", Articles: r.report.Staged, Duration: time.Since(start)})
+	} else if err != nil {
+		return err
 	}
 	if err := r.index(ctx, tmp); err != nil {
 		return err
@@ -660,35 +672,46 @@ func newSiteDir(dest string) (dir string, recycled bool, err error) {
 	return dir, false, err
 }
 
-// prune removes from a site rendered over an older one what Hugo did not
-// write or look at this time: the pages of removed articles, terms no
-// longer used, the old search index. skip (the media) is pruned by the
-// build itself.
-func prune(site string, touched *hugo.Paths, skip string) error {
+// listSite lists what a site holds, files and directories, but for what
+// is under skip (the media, which the build prunes itself).
+func listSite(site, skip string) ([]string, error) {
 	var mu sync.Mutex
-	emptied := map[string]bool{} // directories something was removed from
+	var paths []string
 	err := walkSite(site, func(p string, d fs.DirEntry, err error) error {
 		switch {
 		case err != nil:
 			return err
 		case p == skip:
 			return filepath.SkipDir
-		case touched.Has(p):
-			return nil
 		}
 		mu.Lock()
-		emptied[filepath.Dir(p)] = true
+		paths = append(paths, p)
 		mu.Unlock()
-		if d.IsDir() {
-			if err := os.RemoveAll(p); err != nil {
-				return err
-			}
-			return filepath.SkipDir
-		}
-		return os.Remove(p)
+		return nil
 	})
-	if err != nil {
-		return err
+	return paths, err
+}
+
+// prune removes from a site rendered over an older one what Hugo did not
+// write or look at this time: the pages of removed articles, terms no
+// longer used, the old search index. paths are what the site held (see
+// listSite), listed before or while Hugo wrote.
+func prune(site string, paths []string, touched *hugo.Paths) error {
+	slices.Sort(paths)           // a directory before what it holds
+	emptied := map[string]bool{} // directories something was removed from
+	removed := ""                // the last directory removed whole
+	for _, p := range paths {
+		if removed != "" && strings.HasPrefix(p, removed+string(filepath.Separator)) {
+			continue
+		}
+		if touched.Has(p) {
+			continue
+		}
+		emptied[filepath.Dir(p)] = true
+		if err := os.RemoveAll(p); err != nil {
+			return err
+		}
+		removed = p
 	}
 	// Directories Hugo wrote into before whose pages all went, deepest first.
 	dirs := slices.Sorted(maps.Keys(emptied))

@@ -1,6 +1,10 @@
 package cli
 
-import "testing"
+import (
+	"math"
+	"runtime/debug"
+	"testing"
+)
 
 func TestParseSize(t *testing.T) {
 	for _, tt := range []struct {
@@ -28,5 +32,26 @@ func TestParseSize(t *testing.T) {
 		if err != nil || got != tt.want {
 			t.Errorf("parseSize(%q) = %d, %v; want %d", tt.in, got, err, tt.want)
 		}
+	}
+}
+
+// --memory-limit sets Go's limit and tells the build: a size, or off.
+func TestMemoryLimitFlag(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	for _, tt := range []struct {
+		in   string
+		want int64
+	}{
+		{"300MiB", 300 << 20},
+		{"off", math.MaxInt64},
+	} {
+		var got int64
+		if err := (&memoryLimit{bytes: &got}).Set(tt.in); err != nil || got != tt.want || debug.SetMemoryLimit(-1) != tt.want {
+			t.Errorf("Set(%q): %d, %v; Go's limit %d; want %d", tt.in, got, err, debug.SetMemoryLimit(-1), tt.want)
+		}
+	}
+	var got int64
+	if err := (&memoryLimit{bytes: &got}).Set("lots"); err == nil || got != 0 {
+		t.Errorf("Set(lots): %d, %v; want an error", got, err)
 	}
 }

@@ -25,7 +25,9 @@ func newBuildCmd(g *globals) *cobra.Command {
 result in ROOT/.mirror-cache/content (only what changed is staged again) and
 renders it with the embedded Hugo into the destination (public/ by default).
 The previous site is replaced only when the new one is complete; it is kept
-beside the destination (.public.previous) for the next build to render over.
+beside the destination (.public.previous) for the next build to render over,
+and a file that did not change is not written again. Hugo renders under a
+soft memory limit sized to the archive (--memory-limit).
 
 Images are fetched into the image store (ROOT/media by default) unless
 --offline; an image that cannot be localized stays remote and is reported.

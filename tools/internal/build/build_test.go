@@ -583,6 +583,36 @@ func TestSplicedBodiesMakeTheSameSite(t *testing.T) {
 	}
 }
 
+// A theme showing an article's content outside its page (here a feed with
+// full content) cannot be spliced: the build fails, saying what to set,
+// and the site already published stays as it was.
+func TestSplicedBodiesShownElsewhereFail(t *testing.T) {
+	repo := mirrortest.RepoRoot(t)
+	site := filepath.Join(t.TempDir(), "site")
+	if err := os.CopyFS(site, os.DirFS(filepath.Join(repo, "site"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(repo, "themes"), filepath.Join(site, "..", "themes")); err != nil {
+		t.Fatal(err)
+	}
+	feed, _ := os.ReadFile(filepath.Join(repo, "themes", "mirror", "layouts", "rss.xml"))
+	full := strings.ReplaceAll(string(feed), "<description>", "<description>{{ .Content | transform.XMLEscape | safeHTML }}")
+	os.MkdirAll(filepath.Join(site, "layouts"), 0o755)
+	os.WriteFile(filepath.Join(site, "layouts", "rss.xml"), []byte(full), 0o644)
+	dest := filepath.Join(t.TempDir(), "public")
+	os.MkdirAll(dest, 0o755)
+	os.WriteFile(filepath.Join(dest, "index.html"), []byte("the site before"), 0o644)
+	opts := build.Options{Root: repo, Offline: true, NoSearch: true, NoCache: true, ContentDir: filepath.Join(repo, "content"),
+		SiteDir: site, Dest: dest, Log: io.Discard}
+	_, err := build.Run(context.Background(), opts)
+	if err == nil || !strings.Contains(err.Error(), "index.xml") || !strings.Contains(err.Error(), "spliceBodies = false") {
+		t.Errorf("build: %v, want an error naming the feed and the setting", err)
+	}
+	if data, _ := os.ReadFile(filepath.Join(dest, "index.html")); string(data) != "the site before" {
+		t.Errorf("the published site changed: %.40q", data)
+	}
+}
+
 // Hugo renders under a soft memory limit sized to the archive unless one
 // is given; the report says which.
 func TestMemoryLimit(t *testing.T) {

@@ -74,6 +74,9 @@ func Build(ctx context.Context, opts Options) (Result, error) {
 	if err := sites.Build(hugolib.BuildCfg{}); err != nil {
 		return Result{}, fmt.Errorf("hugo: %w", err)
 	}
+	if err := published.failure(); err != nil {
+		return Result{}, fmt.Errorf("hugo: publishing: %w", err)
+	}
 	if err := copyStatic(sites); err != nil {
 		return Result{}, fmt.Errorf("hugo: copying static files: %w", err)
 	}

@@ -14,13 +14,13 @@ import (
 	"github.com/spf13/afero"
 )
 
-// SpliceFunc writes a page Hugo rendered to w, filling in what the page
-// left for after rendering; permalink resolves a content path as Hugo's
-// relref does.
-type SpliceFunc func(w io.Writer, page []byte, permalink func(ref string) string) error
+// SpliceFunc writes a file Hugo rendered (name, in the destination) to w,
+// filling in what its pages left for after rendering; permalink resolves a
+// content path as Hugo's relref does.
+type SpliceFunc func(w io.Writer, name string, page []byte, permalink func(ref string) string) error
 
 // publishFs is the file system Hugo writes the site to. It holds each file
-// Hugo writes until Hugo closes it, splices HTML pages (when asked to),
+// Hugo writes until Hugo closes it, splices it (when asked to),
 // and writes the file only if it differs from the one already there: a
 // build rendering over the previous site rewrites only what changed, and
 // a page that did not change keeps its modification time.
@@ -36,6 +36,16 @@ type publishFs struct {
 
 	mu    sync.Mutex
 	files map[string]int64 // the site's files Hugo wrote or found up to date, by size
+	// errs are what went wrong publishing files: Hugo ignores the error a
+	// file's Close returns, and this is where the writing happens.
+	errs []error
+}
+
+// failure is what went wrong publishing the site, if anything.
+func (fs *publishFs) failure() error {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	return errors.Join(fs.errs...)
 }
 
 // note records a file of the site and its size.
@@ -92,12 +102,12 @@ func (fs *publishFs) permalink(ref string) string {
 
 // publish writes a file Hugo closed.
 func (fs *publishFs) publish(name string, data []byte) error {
-	if fs.splice != nil && filepath.Ext(name) == ".html" {
+	if fs.splice != nil {
 		start := time.Now()
 		out := buffers.Get().(*bytes.Buffer)
 		out.Reset()
 		defer buffers.Put(out)
-		err := fs.splice(out, data, fs.permalink)
+		err := fs.splice(out, name, data, fs.permalink)
 		fs.splicing.Add(int64(time.Since(start)))
 		if err != nil {
 			return err
@@ -182,6 +192,13 @@ func (f *pendingFile) Close() error {
 	err := f.fs.publish(f.name, f.data.Bytes())
 	buffers.Put(f.data)
 	f.data = nil
+	if err != nil {
+		f.fs.mu.Lock()
+		if len(f.fs.errs) < 10 { // enough to say what is wrong
+			f.fs.errs = append(f.fs.errs, err)
+		}
+		f.fs.mu.Unlock()
+	}
 	return err
 }
 

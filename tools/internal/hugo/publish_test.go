@@ -1,6 +1,7 @@
 package hugo
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -64,11 +65,14 @@ func TestPublishFsWritesWhatChanged(t *testing.T) {
 	}
 }
 
-// HTML pages go through the splice function; other files do not.
+// Every file goes through the splice function, by name.
 func TestPublishFsSplicesPages(t *testing.T) {
 	dir := t.TempDir()
-	fs := &publishFs{Fs: afero.NewOsFs(), splice: func(w io.Writer, page []byte, _ func(string) string) error {
-		_, err := io.WriteString(w, strings.ReplaceAll(string(page), "MARK", "body"))
+	fs := &publishFs{Fs: afero.NewOsFs(), splice: func(w io.Writer, name string, page []byte, _ func(string) string) error {
+		if filepath.Ext(name) == ".html" {
+			page = []byte(strings.ReplaceAll(string(page), "MARK", "body"))
+		}
+		_, err := w.Write(page)
 		return err
 	}}
 	for _, name := range []string{"index.html", "index.xml"} {
@@ -82,5 +86,20 @@ func TestPublishFsSplicesPages(t *testing.T) {
 	xml, _ := os.ReadFile(filepath.Join(dir, "index.xml"))
 	if string(html) != "<p>body</p>" || string(xml) != "<p>MARK</p>" {
 		t.Errorf("html %q, xml %q", html, xml)
+	}
+}
+
+// Hugo ignores what Close returns, so what fails there is kept for Build.
+func TestPublishFsKeepsFailures(t *testing.T) {
+	dir := t.TempDir()
+	fs := &publishFs{Fs: afero.NewOsFs(), splice: func(io.Writer, string, []byte, func(string) string) error {
+		return errors.New("no body")
+	}}
+	f, _ := fs.Create(filepath.Join(dir, "index.html"))
+	if err := f.Close(); err == nil || fs.failure() == nil || !strings.Contains(fs.failure().Error(), "no body") {
+		t.Errorf("Close: %v; failure: %v", err, fs.failure())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "index.html")); err == nil {
+		t.Error("a page that failed was written")
 	}
 }

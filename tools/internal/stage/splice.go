@@ -102,12 +102,14 @@ func (s *Stage) finishBodies() error {
 // Splices says whether pages may hold markers for Splice.
 func (s *Stage) Splices() bool { return s.marker != nil }
 
-// Splice writes a page Hugo rendered to w, each marker in it replaced by
-// the body it stands for, with the body's relref links resolved by
-// permalink (a content path's URL, as relref gives it). A page without
-// markers is written as it is.
-func (s *Stage) Splice(w io.Writer, page []byte, permalink func(ref string) string) error {
-	for s.marker != nil {
+// Splice writes a file Hugo rendered to w: in an HTML page, each marker
+// replaced by the body it stands for, with the body's relref links
+// resolved by permalink (a content path's URL, as relref gives it). A
+// marker anywhere else (escaped in a page, in a feed) means the theme
+// shows an article's content outside its own page, which only a body
+// staged whole can give: that is an error, not a page published with it.
+func (s *Stage) Splice(w io.Writer, name string, page []byte, permalink func(ref string) string) error {
+	for s.marker != nil && path.Ext(name) == ".html" {
 		i := bytes.Index(page, s.marker)
 		if i < 0 {
 			break
@@ -134,9 +136,16 @@ func (s *Stage) Splice(w io.Writer, page []byte, permalink func(ref string) stri
 		}
 		page = rest[end+len(markerEnd):]
 	}
+	if s.marker != nil && bytes.Contains(page, s.secret()) {
+		return fmt.Errorf("%s shows an article's content outside its page (.Content, .Plain or .Summary in a list or a feed): "+
+			"set [params.mirror.stage] spliceBodies = false for such a theme", name)
+	}
 	_, err := w.Write(page)
 	return err
 }
+
+// secret is the part of a marker no page can hold by chance.
+func (s *Stage) secret() []byte { return s.marker[len(markerStart) : len(s.marker)-1] }
 
 var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 

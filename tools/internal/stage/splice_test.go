@@ -38,7 +38,7 @@ func TestSplice(t *testing.T) {
 	page := "<html><div>" + string(staged[bytes.Index(staged, []byte("<!--")):]) + "</div></html>"
 	var out bytes.Buffer
 	links := map[string]string{"/dir/b": "/archive/b/", "/c": "/x?a=1&b=2"}
-	if err := st.Splice(&out, []byte(page), func(ref string) string { return links[ref] }); err != nil {
+	if err := st.Splice(&out, "/public/dir/a/index.html", []byte(page), func(ref string) string { return links[ref] }); err != nil {
 		t.Fatal(err)
 	}
 	want := "<html><div>" + strings.NewReplacer(`{{< relref "/dir/b" >}}`, "/archive/b/", `{{< relref "/c" >}}`, "/x?a=1&amp;b=2").Replace(string(bodyAt)) + "</div></html>"
@@ -53,8 +53,20 @@ func TestSplice(t *testing.T) {
 	// written as they are.
 	for _, page := range []string{"<p>plain</p>", "<!--mirror-body 00000000000000000000000000000000 dir/a.html-->"} {
 		out.Reset()
-		if err := st.Splice(&out, []byte(page), nil); err != nil || out.String() != page {
+		if err := st.Splice(&out, "/public/index.html", []byte(page), nil); err != nil || out.String() != page {
 			t.Errorf("Splice(%q) = %q, %v", page, out.String(), err)
+		}
+	}
+	// A marker the theme escaped, or put in a feed, is an error: the page
+	// would show it, not the body.
+	marker := string(staged[bytes.Index(staged, []byte("<!--")):])
+	for name, page := range map[string]string{
+		"/public/index.html": "<meta content=\"" + strings.NewReplacer("<", "&lt;", ">", "&gt;").Replace(marker) + "\">",
+		"/public/index.xml":  "<description>" + marker + "</description>",
+	} {
+		out.Reset()
+		if err := st.Splice(&out, name, []byte(page), nil); err == nil || !strings.Contains(err.Error(), "spliceBodies = false") {
+			t.Errorf("Splice(%s, %q): %v, want an error", name, page, err)
 		}
 	}
 }

@@ -209,7 +209,7 @@ func (s *Stage) holds(tag string, split bool) string {
 	if !split {
 		return tag
 	}
-	return tag + " " + string(s.marker[len(markerStart):len(s.marker)-1])
+	return tag + " " + string(s.secret())
 }
 
 // splits says whether an article staged at rel has its body kept apart:

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -75,28 +74,6 @@ func splitStaged(data []byte) (front, body []byte, ok bool) {
 func (s *Stage) markerFor(front []byte, rel string) []byte {
 	b := make([]byte, 0, len(front)+len(s.marker)+len(rel)+len(markerEnd))
 	return append(append(append(append(b, front...), s.marker...), rel...), markerEnd...)
-}
-
-// finishBodies removes the bodies kept apart for files this build did not
-// stage (or all of them, when bodies are staged whole).
-func (s *Stage) finishBodies() error {
-	dir := s.bodiesDir()
-	if s.marker == nil {
-		return s.fs.RemoveAll(dir)
-	}
-	err := afero.Walk(s.fs, dir, func(p string, info fs.FileInfo, err error) error {
-		if err != nil || info.IsDir() {
-			return nil
-		}
-		if _, ok := s.written[strings.TrimPrefix(strings.TrimPrefix(p, dir), "/")]; !ok {
-			return s.fs.Remove(p)
-		}
-		return nil
-	})
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	return err
 }
 
 // Splices says whether pages may hold markers for Splice.

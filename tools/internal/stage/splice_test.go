@@ -99,8 +99,13 @@ func TestSpliceAcrossBuilds(t *testing.T) {
 	if !bytes.Equal(first.marker, second.marker) {
 		t.Error("the secret changed between builds")
 	}
-	if ok, _ := afero.Exists(fs, "/staged.bodies/b.html"); ok {
-		t.Error("the body of a removed article stayed")
+	for _, p := range []string{"/staged/b.html", "/staged.bodies/b.html"} {
+		if ok, _ := afero.Exists(fs, p); ok {
+			t.Errorf("%s of a removed article stayed", p)
+		}
+	}
+	if ok, _ := afero.Exists(fs, "/staged/a.html"); !ok {
+		t.Error("an article still there was removed")
 	}
 	fs.Remove("/staged.secret")
 	third := write(NewDefaultConfig(), "a.md")

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -92,29 +93,40 @@ func (s *Stage) RemoveAll() {
 // Finish removes the staged files this build did not write (articles gone
 // or now excluded) and records what the others hold.
 func (s *Stage) Finish() error {
+	s.listing.Do(s.list)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	err := afero.Walk(s.fs, s.dir, func(p string, info fs.FileInfo, err error) error {
-		if err != nil || info.IsDir() {
-			return nil
-		}
-		rel := strings.TrimPrefix(strings.TrimPrefix(p, s.dir), "/")
-		if _, ok := s.written[rel]; !ok {
-			return s.fs.Remove(p)
-		}
-		return nil
-	})
-	if err != nil {
+	if err := s.removeUnwritten(s.dir, s.listed); err != nil {
 		return err
 	}
-	if err := s.finishBodies(); err != nil {
+	if s.marker == nil {
+		if err := s.fs.RemoveAll(s.bodiesDir()); err != nil {
+			return err
+		}
+	} else if err := s.removeUnwritten(s.bodiesDir(), s.listedBodies); err != nil {
 		return err
+	}
+	if !s.changing && maps.Equal(s.written, s.previous) {
+		return nil // the index says so already
 	}
 	data, err := json.Marshal(s.written)
 	if err != nil {
 		return err
 	}
 	return afero.WriteFile(s.fs, s.indexFile(), data, 0o644)
+}
+
+// removeUnwritten removes the files of dir, as listed, that this build
+// did not stage.
+func (s *Stage) removeUnwritten(dir string, listed map[string]bool) error {
+	for rel := range listed {
+		if _, ok := s.written[rel]; !ok {
+			if err := s.fs.Remove(path.Join(dir, rel)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // Dir is where the staged content lives in the stage's fs.

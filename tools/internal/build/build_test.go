@@ -411,13 +411,8 @@ func mediaFiles(t *testing.T, dest string) []string {
 // rest is complete, and the site's static files are there every time.
 func TestRebuildOverThePreviousSite(t *testing.T) {
 	repo := mirrortest.RepoRoot(t)
-	content, root := t.TempDir(), t.TempDir()
-	site := filepath.Join(root, "site") // beside the theme, as site/ reads ../themes
+	content, site := t.TempDir(), copySite(t)
 	copyDir(t, filepath.Join(repo, "content"), content)
-	copyDir(t, filepath.Join(repo, "site"), site)
-	if err := os.Symlink(filepath.Join(repo, "themes"), filepath.Join(root, "themes")); err != nil {
-		t.Fatal(err)
-	}
 	os.MkdirAll(filepath.Join(site, "static", "files"), 0o755)
 	os.WriteFile(filepath.Join(site, "static", "files", "notice.txt"), []byte("kept"), 0o644)
 	dest := filepath.Join(t.TempDir(), "public")
@@ -478,6 +473,20 @@ func TestRebuildOverThePreviousSite(t *testing.T) {
 }
 
 var localAsset = regexp.MustCompile(`(?:<link rel="stylesheet" href|<script[^>]* src)="(/[^"]+)"`)
+
+// copySite copies the repository's site/ into a temporary directory, with
+// the theme beside it (site/ reads ../themes), to build it with changes.
+func copySite(t *testing.T) string {
+	t.Helper()
+	repo := mirrortest.RepoRoot(t)
+	root := t.TempDir()
+	site := filepath.Join(root, "site")
+	copyDir(t, filepath.Join(repo, "site"), site)
+	if err := os.Symlink(filepath.Join(repo, "themes"), filepath.Join(root, "themes")); err != nil {
+		t.Fatal(err)
+	}
+	return site
+}
 
 func copyDir(t *testing.T, from, to string) {
 	t.Helper()
@@ -544,13 +553,7 @@ func TestUnchangedFilesAreKnownByTheirStat(t *testing.T) {
 // very site Hugo writes when each body is staged whole, byte for byte.
 func TestSplicedBodiesMakeTheSameSite(t *testing.T) {
 	repo := mirrortest.RepoRoot(t)
-	whole := filepath.Join(t.TempDir(), "site")
-	if err := os.CopyFS(whole, os.DirFS(filepath.Join(repo, "site"))); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(filepath.Join(repo, "themes"), filepath.Join(whole, "..", "themes")); err != nil {
-		t.Fatal(err)
-	}
+	whole := copySite(t)
 	config := filepath.Join(whole, "hugo.toml")
 	data, _ := os.ReadFile(config)
 	os.WriteFile(config, append(data, "\n[params.mirror.stage]\n  spliceBodies = false\n"...), 0o644)
@@ -588,13 +591,7 @@ func TestSplicedBodiesMakeTheSameSite(t *testing.T) {
 // and the site already published stays as it was.
 func TestSplicedBodiesShownElsewhereFail(t *testing.T) {
 	repo := mirrortest.RepoRoot(t)
-	site := filepath.Join(t.TempDir(), "site")
-	if err := os.CopyFS(site, os.DirFS(filepath.Join(repo, "site"))); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(filepath.Join(repo, "themes"), filepath.Join(site, "..", "themes")); err != nil {
-		t.Fatal(err)
-	}
+	site := copySite(t)
 	feed, _ := os.ReadFile(filepath.Join(repo, "themes", "mirror", "layouts", "rss.xml"))
 	full := strings.ReplaceAll(string(feed), "<description>", "<description>{{ .Content | transform.XMLEscape | safeHTML }}")
 	os.MkdirAll(filepath.Join(site, "layouts"), 0o755)

@@ -53,10 +53,9 @@ type Result struct {
 	// Splicing is the time Splice took, all pages together (part of
 	// Duration, spread over Hugo's workers).
 	Splicing time.Duration `json:"splicing_ns"`
-	// Written files differed from those in Dest before; Kept ones did not
-	// and were left as they were.
-	Written, Kept int
-	WrittenBytes  int64
+	// Written is how many files differed from those in Dest before (the
+	// others were left as they were).
+	Written int
 	// Files are the files Hugo published in Dest (absolute, cleaned), by
 	// size: those it wrote, and static files it found up to date; -1 for
 	// a file it wrote other than by Create, whose size is on the disk.
@@ -89,8 +88,7 @@ func Build(ctx context.Context, opts Options) (Result, error) {
 		Warnings: sites.Log.LoggCount(logg.LevelWarn),
 	}
 	res.Splicing = time.Duration(published.splicing.Load())
-	res.Written, res.Kept = int(published.written.Load()), int(published.kept.Load())
-	res.WrittenBytes = published.writtenBytes.Load()
+	res.Written = int(published.written.Load())
 	res.Files = published.files
 	return res, nil
 }

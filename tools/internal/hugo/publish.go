@@ -32,7 +32,6 @@ type publishFs struct {
 
 	splicing      atomic.Int64 // time spent splicing, all workers together
 	written, kept atomic.Int64 // files
-	writtenBytes  atomic.Int64
 
 	mu    sync.Mutex
 	files map[string]int64 // the site's files Hugo wrote or found up to date, by size
@@ -120,7 +119,6 @@ func (fs *publishFs) publish(name string, data []byte) error {
 	}
 	if changed {
 		fs.written.Add(1)
-		fs.writtenBytes.Add(int64(len(data)))
 	} else if err == nil {
 		fs.kept.Add(1)
 	}

@@ -344,6 +344,7 @@ func (r *run) render(ctx context.Context) error {
 		r.cache = nil
 		saved <- err
 	}()
+	published := r.published()
 	res, err := hugo.Build(ctx, hugo.Options{
 		SiteDir:    r.opts.SiteDir,
 		Staged:     r.stage.Fs(),
@@ -353,6 +354,7 @@ func (r *run) render(ctx context.Context) error {
 		Log:        r.opts.Log,
 		Touched:    touched,
 		Splice:     r.splicer(),
+		Published:  published,
 	})
 	r.report.Pages, r.report.FilesWritten = res.Pages, res.Written
 	r.report.AddStage(report.Stage{Name: "hugo", Articles: r.report.Staged, Duration: res.Duration})
@@ -384,8 +386,26 @@ func (r *run) render(ctx context.Context) error {
 	}
 	start := time.Now()
 	err = r.publish(tmp, used, res.Files)
+	if err == nil && published != nil {
+		if perr := published.Save(r.publishedFile()); perr != nil {
+			r.report.Notices = append(r.report.Notices, "build cache not saved: "+perr.Error())
+		}
+	}
 	r.report.AddStage(report.Stage{Name: "publish", Articles: r.report.Staged, Duration: time.Since(start)})
 	return err
+}
+
+// published is how the files of the last two sites were made (see
+// hugo.Published), none with --no-cache.
+func (r *run) published() *hugo.Published {
+	if r.opts.NoCache {
+		return nil
+	}
+	return hugo.LoadPublished(r.publishedFile())
+}
+
+func (r *run) publishedFile() string {
+	return filepath.Join(r.opts.Root, cacheDir, "published.gob")
 }
 
 // memoryBudget is the soft memory limit a build of n articles renders

@@ -632,3 +632,56 @@ func TestMemoryLimit(t *testing.T) {
 		}
 	}
 }
+
+// twoArticles writes an article citing another of another account and
+// category: nothing of the cited one shows on the citing one's page but
+// the link.
+func twoArticles(t *testing.T, content string) {
+	t.Helper()
+	article := func(name, title, date, category, account, body, source string) {
+		src := "---\ntitle: \"" + title + "\"\ndate: " + date + "\ndraft: false\ncategories: [\"" + category + "\"]\n---\n" +
+			title + " by " + account + "\n------\n<div>" + body + "</div>\n<hr>\n" +
+			`<a href="https://mp.weixin.qq.com/s/` + source + `",target="_blank" rel="noopener noreferrer">原文链接</a>` + "\n"
+		if err := os.WriteFile(filepath.Join(content, name+".md"), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	article("citing", "Citing", "2020-01-02T00:00:00Z", "One", "Account A",
+		`<p>Read <a href="https://mp.weixin.qq.com/s/citedToken">the other one</a>.</p>`, "citingToken")
+	article("cited", "Cited", "2024-05-06T00:00:00Z", "Two", "Account B", "<p>The cited one.</p>", "citedToken")
+}
+
+// A rebuild keeps the pages whose input is unchanged (see
+// hugo.Published), but a page linking to an article that moved links to
+// where it is now, in both of the sites builds take turns rendering over.
+func TestRebuildFollowsMovedArticles(t *testing.T) {
+	repo := mirrortest.RepoRoot(t)
+	root, content := t.TempDir(), t.TempDir()
+	twoArticles(t, content)
+	dest := filepath.Join(t.TempDir(), "public")
+	opts := build.Options{Root: root, Offline: true, NoSearch: true, ContentDir: content,
+		SiteDir: filepath.Join(repo, "site"), Dest: dest, Log: io.Discard}
+	run := func() {
+		t.Helper()
+		r, err := build.Run(context.Background(), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkMeasured(t, r, dest)
+	}
+	for range 3 { // both sites recorded
+		run()
+	}
+	if page := readPage(t, dest, "citing"); !strings.Contains(page, `href="/cited/"`) {
+		t.Fatalf("the citing page does not link to the cited one:\n%s", page)
+	}
+	file := filepath.Join(content, "cited.md")
+	data, _ := os.ReadFile(file)
+	os.WriteFile(file, []byte(strings.Replace(string(data), "---\n", "---\nurl: /moved-here/\n", 1)), 0o644)
+	for i := range 2 {
+		run()
+		if page := readPage(t, dest, "citing"); !strings.Contains(page, `href="/moved-here/"`) {
+			t.Errorf("build %d after the cited article moved: the citing page still links to where it was", i+1)
+		}
+	}
+}

@@ -43,6 +43,10 @@ type Options struct {
 	// Splice, when set, gets every HTML page Hugo renders and writes the
 	// page as published (see stage.Splice).
 	Splice SpliceFunc
+	// Published, when set, is how the files in Dest were made: those Hugo
+	// renders from the same input are kept as they are. This build's
+	// files are recorded in it.
+	Published *Published
 }
 
 // Result is what a build produced.
@@ -144,7 +148,7 @@ func newSites(opts Options) (*hugolib.HugoSites, *publishFs, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("hugo: reading the config in %s: %w", opts.SiteDir, err)
 	}
-	published := &publishFs{Fs: afero.NewOsFs(), splice: opts.Splice}
+	published := &publishFs{Fs: afero.NewOsFs(), splice: opts.Splice, dir: opts.Dest, published: opts.Published}
 	var dest afero.Fs = published
 	if opts.Touched != nil {
 		dest = recordingFs{Fs: dest, paths: opts.Touched}
@@ -160,7 +164,7 @@ func newSites(opts Options) (*hugolib.HugoSites, *publishFs, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("hugo: %w", err)
 	}
-	published.sites = sites
+	published.sites, published.resolve = sites, published.permalink
 	return sites, published, nil
 }
 

@@ -27,11 +27,17 @@ type SpliceFunc func(w io.Writer, name string, page []byte, permalink func(ref s
 type publishFs struct {
 	afero.Fs
 	splice SpliceFunc
-	// sites resolves links; set once Hugo has the sites, before it writes.
-	sites *hugolib.HugoSites
+	// sites resolves links, with resolve (permalink, but in tests); set
+	// once Hugo has the sites, before it writes.
+	sites      *hugolib.HugoSites
+	resolve    func(ref string) string
+	permalinks sync.Map // ref → URL, of pages found
+	// dir is the site's; published, when set, is how its files were made.
+	dir       string
+	published *Published
 
-	splicing      atomic.Int64 // time spent splicing, all workers together
-	written, kept atomic.Int64 // files
+	splicing atomic.Int64 // time spent splicing, all workers together
+	written  atomic.Int64 // files
 
 	mu    sync.Mutex
 	files map[string]int64 // the site's files Hugo wrote or found up to date, by size
@@ -90,10 +96,16 @@ func (fs *publishFs) Create(name string) (afero.File, error) {
 }
 
 // permalink resolves ref in the default language's site as relref does,
-// including its warning and URL for a page not found.
+// including its warning and URL for a page not found. Pages are linked
+// from two or three others on average: each is looked up once.
 func (fs *publishFs) permalink(ref string) string {
+	if url, ok := fs.permalinks.Load(ref); ok {
+		return url.(string)
+	}
 	if p, err := fs.sites.Sites[0].GetPage(ref); err == nil && p != nil {
-		return p.RelPermalink()
+		url := p.RelPermalink()
+		fs.permalinks.Store(ref, url)
+		return url
 	}
 	fs.sites.Log.Warnf("REF_NOT_FOUND: Ref %q: page not found", ref)
 	return fs.sites.Configs.Base.RefLinksNotFoundURL
@@ -101,57 +113,99 @@ func (fs *publishFs) permalink(ref string) string {
 
 // publish writes a file Hugo closed.
 func (fs *publishFs) publish(name string, data []byte) error {
+	start := time.Now()
+	pub := Publication{Input: inputOf(data)}
+	rel := relTo(fs.dir, name)
+	if fs.keep(name, rel, pub.Input) {
+		fs.splicing.Add(int64(time.Since(start)))
+		return nil
+	}
 	if fs.splice != nil {
-		start := time.Now()
 		out := buffers.Get().(*bytes.Buffer)
 		out.Reset()
 		defer buffers.Put(out)
-		err := fs.splice(out, name, data, fs.permalink)
-		fs.splicing.Add(int64(time.Since(start)))
+		err := fs.splice(out, name, data, func(ref string) string {
+			url := fs.resolve(ref)
+			pub.Links = append(pub.Links, ref, url)
+			return url
+		})
 		if err != nil {
 			return err
 		}
 		data = out.Bytes()
 	}
-	changed, err := writeIfChanged(fs.Fs, name, data)
-	if err == nil {
-		fs.note(name, int64(len(data)))
+	fs.splicing.Add(int64(time.Since(start)))
+	info, changed, err := writeIfChanged(fs.Fs, name, data)
+	if err != nil {
+		return err
 	}
+	fs.note(name, int64(len(data)))
 	if changed {
 		fs.written.Add(1)
-	} else if err == nil {
-		fs.kept.Add(1)
 	}
-	return err
+	if fs.published != nil {
+		fs.published.record(rel, pub, info)
+	}
+	return nil
 }
 
-// writeIfChanged writes data to name unless name holds it already. The
-// file written is a new one, not the old one truncated: ext4 flushes a
-// file truncated and written again as it is closed (auto_da_alloc), and
-// rewriting 10,000 pages so cost more than writing a new site.
-func writeIfChanged(fsys afero.Fs, name string, data []byte) (bool, error) {
-	if same, err := holds(fsys, name, data); same || err != nil {
-		return false, err
+// keep says whether the file at name, rel in the site, is as the build
+// that wrote it from the same input left it, its links leading where they
+// did: then it is published as it is.
+func (fs *publishFs) keep(name, rel string, input uint64) bool {
+	if fs.published == nil {
+		return false
+	}
+	info, err := fs.Fs.Stat(name)
+	if err != nil {
+		return false
+	}
+	pub, ok := fs.published.same(rel, info, input)
+	if !ok {
+		return false
+	}
+	for i := 0; i+1 < len(pub.Links); i += 2 {
+		if fs.resolve(pub.Links[i]) != pub.Links[i+1] {
+			return false
+		}
+	}
+	fs.published.record(rel, pub, info)
+	fs.note(name, info.Size())
+	return true
+}
+
+// writeIfChanged writes data to name unless name holds it already, and
+// returns the file's info. The file written is a new one, not the old one
+// truncated: ext4 flushes a file truncated and written again as it is
+// closed (auto_da_alloc), and rewriting 10,000 pages so cost more than
+// writing a new site.
+func writeIfChanged(fsys afero.Fs, name string, data []byte) (os.FileInfo, bool, error) {
+	if info, err := holds(fsys, name, data); info != nil || err != nil {
+		return info, false, err
 	}
 	f, err := fsys.Create(name)
 	if err != nil {
-		return false, err
+		return nil, false, err
 	}
 	_, err = f.Write(data)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	return true, err
+	if err != nil {
+		return nil, false, err
+	}
+	info, err := fsys.Stat(name)
+	return info, true, err
 }
 
-// holds says whether the file name holds data, and removes it if it holds
-// something else.
-func holds(fsys afero.Fs, name string, data []byte) (bool, error) {
+// holds returns the info of the file name if it holds data, and removes
+// it if it holds something else.
+func holds(fsys afero.Fs, name string, data []byte) (os.FileInfo, error) {
 	f, err := fsys.Open(name)
 	if os.IsNotExist(err) {
-		return false, nil
+		return nil, nil
 	} else if err != nil {
-		return false, err
+		return nil, err
 	}
 	info, err := f.Stat()
 	same := err == nil && info.Mode().IsRegular() && info.Size() == int64(len(data))
@@ -165,12 +219,12 @@ func holds(fsys afero.Fs, name string, data []byte) (bool, error) {
 	}
 	f.Close()
 	if same {
-		return true, nil
+		return info, nil
 	}
 	if err := fsys.Remove(name); err != nil && !os.IsNotExist(err) {
-		return false, err
+		return nil, err
 	}
-	return false, nil
+	return nil, nil
 }
 
 // pendingFile is a file Hugo writes, published when Hugo closes it. Hugo

@@ -31,10 +31,16 @@ import (
 // in a page is escaped, but a marker naming another file should not be
 // possible even in a hand-written page.
 
-// markerStart begins a marker: <!--mirror-body SECRET REL-->.
+// markerStart begins a marker: <!--mirror-body SECRET DIGEST REL-->, where
+// DIGEST names what the body holds (its staged file's tag), so a page
+// holding the same markers as before holds the same bodies.
 const markerStart = "<!--mirror-body "
 
 const markerEnd = "-->"
+
+// markerFormat changes with the markers' format, so files staged with
+// markers of another format are staged again.
+const markerFormat = "m2"
 
 // relref is a link into the archive as a staged body holds it (hugoSafe).
 var relref = regexp.MustCompile(`\{\{< relref "([^"{}<>&']*)" >\}\}`)
@@ -70,10 +76,11 @@ func splitStaged(data []byte) (front, body []byte, ok bool) {
 }
 
 // markerFor is the staged file standing for an article at rel: its front
-// matter, and the marker where the body goes.
-func (s *Stage) markerFor(front []byte, rel string) []byte {
-	b := make([]byte, 0, len(front)+len(s.marker)+len(rel)+len(markerEnd))
-	return append(append(append(append(b, front...), s.marker...), rel...), markerEnd...)
+// matter, and the marker where the body, named by digest, goes.
+func (s *Stage) markerFor(front []byte, digest, rel string) []byte {
+	b := make([]byte, 0, len(front)+len(s.marker)+len(digest)+1+len(rel)+len(markerEnd))
+	b = append(append(b, front...), s.marker...)
+	return append(append(append(append(b, digest...), ' '), rel...), markerEnd...)
 }
 
 // Splices says whether pages may hold markers for Splice.
@@ -96,7 +103,7 @@ func (s *Stage) Splice(w io.Writer, name string, page []byte, permalink func(ref
 		if end < 0 {
 			break
 		}
-		rel := string(rest[:end])
+		_, rel, _ := strings.Cut(string(rest[:end]), " ")
 		if !fs.ValidPath(rel) {
 			return fmt.Errorf("splicing: a marker names %q", rel)
 		}

@@ -216,12 +216,13 @@ func (s *Stage) Copy(rel string, data []byte) error {
 }
 
 // holds is what the index records for a file tagged tag: split files
-// differ from whole ones, and name the secret in their markers.
+// differ from whole ones, and name the secret in their markers, in the
+// markers' format.
 func (s *Stage) holds(tag string, split bool) string {
 	if !split {
 		return tag
 	}
-	return tag + " " + string(s.secret())
+	return tag + " " + markerFormat + " " + string(s.secret())
 }
 
 // splits says whether an article staged at rel has its body kept apart:
@@ -234,12 +235,11 @@ func (s *Stage) splits(rel string) bool {
 // article says data is an HTML article as Write stages it, whose body is
 // kept apart when the stage splices bodies.
 func (s *Stage) writeFile(rel string, data []byte, tag string, article bool) error {
-	digest := tag
-	if digest == "" {
+	if tag == "" {
 		sum := sha256.Sum256(data)
-		digest = hex.EncodeToString(sum[:16])
+		tag = hex.EncodeToString(sum[:16])
 	}
-	digest = s.holds(digest, article && s.marker != nil)
+	digest := s.holds(tag, article && s.marker != nil)
 	name := path.Join(s.dir, rel)
 	s.mu.Lock()
 	s.written[rel] = digest
@@ -265,7 +265,7 @@ func (s *Stage) writeFile(rel string, data []byte, tag string, article bool) err
 			if err := safefile.Write(s.fs, path.Join(s.bodiesDir(), rel), body, 0o644); err != nil {
 				return err
 			}
-			data = s.markerFor(front, rel)
+			data = s.markerFor(front, tag, rel)
 		}
 	}
 	return safefile.Write(s.fs, name, data, 0o644)

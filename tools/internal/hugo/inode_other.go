@@ -1,0 +1,8 @@
+//go:build !unix
+
+package hugo
+
+import "os"
+
+// inode is 0 where files have no inode number: size and time tell them apart.
+func inode(os.FileInfo) uint64 { return 0 }

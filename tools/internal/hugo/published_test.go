@@ -1,0 +1,140 @@
+package hugo
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/afero"
+)
+
+// siteBuilds publishes pages into two sites in turn, as builds do (each
+// renders over the site before the previous one), with the record of
+// publications saved between builds.
+type siteBuilds struct {
+	t       *testing.T
+	sites   [2]string
+	record  string
+	links   map[string]string // where each ref leads
+	bodies  map[string]string // what each marker stands for
+	spliced int               // pages spliced by the last build
+}
+
+func newSiteBuilds(t *testing.T) *siteBuilds {
+	dir := t.TempDir()
+	b := &siteBuilds{t: t, record: filepath.Join(dir, "published.gob"), links: map[string]string{}, bodies: map[string]string{}}
+	for i := range b.sites {
+		b.sites[i] = filepath.Join(dir, "site"+string(rune('a'+i)))
+		os.Mkdir(b.sites[i], 0o755)
+	}
+	return b
+}
+
+// build publishes pages (name → what Hugo wrote) into site i.
+func (b *siteBuilds) build(i int, pages map[string]string) {
+	b.t.Helper()
+	fs := &publishFs{Fs: afero.NewOsFs(), dir: b.sites[i], published: LoadPublished(b.record)}
+	fs.resolve = func(ref string) string { return b.links[ref] }
+	fs.splice = func(w io.Writer, _ string, page []byte, resolve func(string) string) error {
+		b.spliced++
+		out := string(page)
+		for mark, body := range b.bodies {
+			out = strings.ReplaceAll(out, mark, body)
+		}
+		for ref := range b.links {
+			if strings.Contains(out, "REF("+ref+")") {
+				out = strings.ReplaceAll(out, "REF("+ref+")", resolve(ref))
+			}
+		}
+		_, err := io.WriteString(w, out)
+		return err
+	}
+	b.spliced = 0
+	for name, data := range pages {
+		f, err := fs.Create(filepath.Join(b.sites[i], name))
+		if err != nil {
+			b.t.Fatal(err)
+		}
+		io.WriteString(f, data)
+		if err := f.Close(); err != nil {
+			b.t.Fatal(err)
+		}
+	}
+	if err := fs.published.Save(b.record); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+func (b *siteBuilds) read(i int, name string) string {
+	data, _ := os.ReadFile(filepath.Join(b.sites[i], name))
+	return string(data)
+}
+
+// A page Hugo renders as it did when it was last written into the site,
+// with its bodies and the pages it links to unchanged, is kept without
+// splicing; any change (what Hugo wrote, a body, where a link leads, the
+// file itself) splices it again.
+func TestPublishedKeepsWhatIsUnchanged(t *testing.T) {
+	b := newSiteBuilds(t)
+	b.bodies["MARK-1"] = "<p>body one</p>"
+	b.links["/b.md"] = "/b/"
+	pages := map[string]string{"a.html": "<main>MARK-1 <a href=REF(/b.md)></a></main>", "b.html": "<main>plain</main>"}
+	b.build(0, pages)
+	b.build(1, pages)
+	if b.spliced != 2 {
+		t.Fatalf("second site: %d pages spliced, want 2 (it has no record yet)", b.spliced)
+	}
+	b.build(0, pages)
+	if b.spliced != 0 {
+		t.Errorf("an unchanged build spliced %d pages", b.spliced)
+	}
+	if got := b.read(0, "a.html"); got != "<main><p>body one</p> <a href=/b/></a></main>" {
+		t.Errorf("a.html = %q", got)
+	}
+	b.build(1, pages)
+	if b.spliced != 0 {
+		t.Errorf("the other site, unchanged: %d pages spliced", b.spliced)
+	}
+
+	b.links["/b.md"] = "/moved/"
+	b.build(0, pages)
+	if b.spliced != 1 || b.read(0, "a.html") != "<main><p>body one</p> <a href=/moved/></a></main>" {
+		t.Errorf("a link's target moved: %d spliced, a.html = %q", b.spliced, b.read(0, "a.html"))
+	}
+
+	// A body changes with its marker (it names what the body holds).
+	b.bodies["MARK-2"] = "<p>body two</p>"
+	pages["a.html"] = "<main>MARK-2 <a href=REF(/b.md)></a></main>"
+	b.build(1, pages)
+	if b.spliced != 1 || !strings.Contains(b.read(1, "a.html"), "body two") {
+		t.Errorf("a body changed: %d spliced, a.html = %q", b.spliced, b.read(1, "a.html"))
+	}
+
+	// A file changed in the site since is published again.
+	b.build(0, pages)
+	page := filepath.Join(b.sites[1], "b.html")
+	os.WriteFile(page, []byte("<main>edited</main>"), 0o644)
+	b.build(1, pages)
+	if b.spliced != 1 || b.read(1, "b.html") != "<main>plain</main>" {
+		t.Errorf("a page edited in the site: %d spliced, b.html = %q", b.spliced, b.read(1, "b.html"))
+	}
+	// Even with its size and the same contents: its time tells.
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(page, old, old)
+	b.build(1, pages)
+	if b.spliced != 1 {
+		t.Errorf("a page touched in the site: %d spliced, want 1", b.spliced)
+	}
+}
+
+// A damaged record is no record.
+func TestLoadPublishedDamaged(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "published.gob")
+	os.WriteFile(file, []byte("not gob"), 0o644)
+	if p := LoadPublished(file); len(p.old) != 0 {
+		t.Errorf("damaged record loaded as %v", p.old)
+	}
+}

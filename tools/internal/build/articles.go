@@ -5,12 +5,12 @@ import (
 	"encoding/hex"
 
 	"errors"
-	"fmt"
 	"github.com/gohugoio/hugo/common/htime"
 	"os"
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -194,7 +194,7 @@ func (r *run) scanLinks(ctx context.Context) error {
 	start := time.Now()
 	eq := r.equivalences()
 	if eq.err != nil {
-		return errors.Join(ErrSetup, errors.New(eq.file+": "+eq.err.Error()))
+		return errors.Join(ErrSetup, eq.err) // the error names the file
 	}
 	entries := make([]links.Entry, 0, len(r.items))
 	for _, it := range r.items {
@@ -202,7 +202,7 @@ func (r *run) scanLinks(ctx context.Context) error {
 			entries = append(entries, links.Entry{Path: it.a.Path, File: it.a.File, Built: !it.a.HasErrors(), URLs: it.scan.URLs})
 		}
 	}
-	r.graph = links.NewGraph(links.NewIndex(entries, eq.groups))
+	r.graph = links.NewGraph(links.NewIndex(entries, eq.keys))
 	for _, it := range r.items {
 		if !it.a.HasErrors() {
 			r.graph.Add(it.a, it.scan.Hrefs)
@@ -393,16 +393,28 @@ func (r *run) stagedKey(it *item) cache.Key {
 }
 
 // appendEntry appends what of a store entry shows in a staged article
-// (not when it was fetched, nor how often).
+// (not when it was fetched, nor how often). It runs for every image of
+// every article on every build: strconv, not fmt.
 func appendEntry(b []byte, e store.Entry) []byte {
-	b = fmt.Appendf(b, "%q %q %s %q %d %d %q %d %q %t", e.Key, e.URL, e.Status, e.File, e.Width, e.Height, e.Format, e.Bytes, e.Error, e.Permanent)
+	for _, s := range []string{e.Key, e.URL} {
+		b = append(strconv.AppendQuote(b, s), ' ')
+	}
+	b = append(append(b, e.Status...), ' ')
+	b = append(strconv.AppendQuote(b, e.File), ' ')
+	b = append(strconv.AppendInt(b, int64(e.Width), 10), ' ')
+	b = append(strconv.AppendInt(b, int64(e.Height), 10), ' ')
+	b = append(strconv.AppendQuote(b, e.Format), ' ')
+	b = append(strconv.AppendInt(b, e.Bytes, 10), ' ')
+	b = append(strconv.AppendQuote(b, e.Error), ' ')
+	b = strconv.AppendBool(b, e.Permanent)
 	widths := make([]int, 0, len(e.Variants))
 	for w := range e.Variants {
 		widths = append(widths, w)
 	}
 	slices.Sort(widths)
 	for _, w := range widths {
-		b = fmt.Appendf(b, " %d=%q", w, e.Variants[w])
+		b = append(strconv.AppendInt(append(b, ' '), int64(w), 10), '=')
+		b = strconv.AppendQuote(b, e.Variants[w])
 	}
 	return append(b, '\n')
 }

@@ -111,11 +111,12 @@ type run struct {
 	refPrefix string
 }
 
-// equivalences are what links.LoadEquivalences returns.
+// equivalences are the links data file's groups of equivalent URLs, by
+// key (see links.KeysOf).
 type equivalences struct {
-	groups [][]string
-	file   string
-	err    error
+	keys [][]string
+	file string
+	err  error
 }
 
 // Run builds the site and returns the report, which is filled in as far as
@@ -227,8 +228,15 @@ func (r *run) setup(ctx context.Context) error {
 		r.cache = cache.Open(filepath.Join(r.opts.Root, cacheDir))
 	}
 	r.equivalences = sync.OnceValue(func() equivalences {
-		groups, file, err := links.LoadEquivalences(r.opts.SiteDir)
-		return equivalences{groups, file, err}
+		file, data, err := links.ReadEquivalences(r.opts.SiteDir)
+		if file == "" || err != nil {
+			return equivalences{nil, file, err}
+		}
+		keys, err := cache.Derive(r.cache, "links", data, func() ([][]string, error) {
+			groups, err := links.DecodeEquivalences(file, data)
+			return links.KeysOf(groups), err
+		})
+		return equivalences{keys, file, err}
 	})
 	go r.equivalences()
 	r.openStore = sync.OnceValues(func() (*store.Store, error) {

@@ -27,6 +27,14 @@ type Graph struct {
 	missing map[string]*missingTarget  // key → what cites it
 	broken  []Broken
 	counts  Counts
+	// classified is where each href seen leads: the build asks again for
+	// every link (see Resolve), and a URL is parsed up to three times.
+	classified map[string]classified
+}
+
+type classified struct {
+	kind   linkKind
+	detail string
 }
 
 // Counts are the graph's totals.
@@ -64,7 +72,7 @@ type missingTarget struct {
 
 // NewGraph returns an empty graph over an index.
 func NewGraph(ix *Index) *Graph {
-	return &Graph{ix: ix, citedBy: map[string]map[string]bool{}, missing: map[string]*missingTarget{}}
+	return &Graph{ix: ix, citedBy: map[string]map[string]bool{}, missing: map[string]*missingTarget{}, classified: map[string]classified{}}
 }
 
 // Stage is the name the link stage files its findings under.
@@ -87,15 +95,27 @@ func (g *Graph) Add(a *article.Article, hrefs []string) {
 // Resolve says where a link leads, in a word and a detail, for cache keys:
 // the same answer means the same rewritten link.
 func (g *Graph) Resolve(href string) string {
-	kind, detail := g.classify(href)
+	g.mu.Lock()
+	kind, detail := g.classifyOnce(href)
+	g.mu.Unlock()
 	return strconv.Itoa(int(kind)) + " " + detail
+}
+
+// classifyOnce is classify, remembered; g.mu must be held.
+func (g *Graph) classifyOnce(href string) (linkKind, string) {
+	c, ok := g.classified[href]
+	if !ok {
+		c.kind, c.detail = g.classify(href)
+		g.classified[href] = c
+	}
+	return c.kind, c.detail
 }
 
 func (g *Graph) add(a *article.Article, href string) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.counts.Links++
-	kind, detail := g.classify(href)
+	kind, detail := g.classifyOnce(href)
 	switch kind {
 	case kindInternal:
 		g.counts.Internal++

@@ -50,7 +50,7 @@ func scanned(t *testing.T) (*Graph, []*article.Article) {
 	for _, a := range as {
 		entries = append(entries, EntryOf(a))
 	}
-	g := NewGraph(NewIndex(entries, equivalences))
+	g := NewGraph(NewIndex(entries, KeysOf(equivalences)))
 	for _, a := range as {
 		if !a.HasErrors() {
 			g.Scan(context.Background(), a)

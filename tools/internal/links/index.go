@@ -48,7 +48,8 @@ func EntryOf(a *article.Article) Entry {
 
 // NewIndex indexes the articles by the URLs they are known by (see URLsOf),
 // then joins each group of equivalent URLs (a long and a short form of one
-// article, from the links data file) to the article any of them names.
+// article, from the links data file), by key (see KeysOf), to the article
+// any of them names.
 func NewIndex(entries []Entry, equivalences [][]string) *Index {
 	ix := &Index{byKey: map[string]*Target{}}
 	for _, e := range entries {
@@ -64,15 +65,12 @@ func NewIndex(entries []Entry, equivalences [][]string) *Index {
 			}
 		}
 	}
-	for _, group := range equivalences {
+	for _, keys := range equivalences {
 		var t *Target
-		var keys []string
-		for _, u := range group {
-			if key, ok := Key(u); ok {
-				keys = append(keys, key)
-				if found := ix.byKey[key]; found != nil && t == nil {
-					t = found
-				}
+		for _, key := range keys {
+			if found := ix.byKey[key]; found != nil {
+				t = found
+				break
 			}
 		}
 		for _, key := range keys {
@@ -128,22 +126,51 @@ func (ix *Index) Len() int { return len(ix.byKey) }
 //   - - https://mp.weixin.qq.com/s/bDQ4yUSTjOEAgOaWpezwXQ
 //   - https://mp.weixin.qq.com/s?__biz=MjM5MDA2NDk0MA==&mid=2651323172&idx=1
 func LoadEquivalences(siteDir string) ([][]string, string, error) {
+	file, data, err := ReadEquivalences(siteDir)
+	if file == "" || err != nil {
+		return nil, file, err
+	}
+	groups, err := DecodeEquivalences(file, data)
+	return groups, file, err
+}
+
+// ReadEquivalences finds the links data file and reads it; file is ""
+// when there is none.
+func ReadEquivalences(siteDir string) (file string, data []byte, err error) {
 	for _, name := range []string{"links.yaml", "links.yml", "links.toml", "links.json"} {
 		p := filepath.Join(siteDir, "data", name)
 		data, err := os.ReadFile(p)
 		if os.IsNotExist(err) {
 			continue
 		}
-		if err != nil {
-			return nil, p, err
-		}
-		groups, err := decodeEquivalences(data, metadecoders.FormatFromString(name))
-		if err != nil {
-			return nil, p, fmt.Errorf("%s: %w", p, err)
-		}
-		return groups, p, nil
+		return p, data, err
 	}
-	return nil, "", nil
+	return "", nil, nil
+}
+
+// DecodeEquivalences decodes the links data file read from file.
+func DecodeEquivalences(file string, data []byte) ([][]string, error) {
+	groups, err := decodeEquivalences(data, metadecoders.FormatFromString(file))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	return groups, nil
+}
+
+// KeysOf turns groups of equivalent URLs into groups of their keys (see
+// Key), as NewIndex takes them; URLs without one are left out.
+func KeysOf(groups [][]string) [][]string {
+	out := make([][]string, 0, len(groups))
+	for _, group := range groups {
+		var keys []string
+		for _, u := range group {
+			if key, ok := Key(u); ok {
+				keys = append(keys, key)
+			}
+		}
+		out = append(out, keys)
+	}
+	return out
 }
 
 func decodeEquivalences(data []byte, format metadecoders.Format) ([][]string, error) {

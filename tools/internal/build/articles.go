@@ -2,6 +2,7 @@ package build
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/hex"
 
 	"errors"
@@ -393,30 +394,27 @@ func (r *run) stagedKey(it *item) cache.Key {
 }
 
 // appendEntry appends what of a store entry shows in a staged article
-// (not when it was fetched, nor how often). It runs for every image of
-// every article on every build: strconv, not fmt.
+// (not when it was fetched, nor how often), each field with its length
+// before it. It runs for every image of every article on every build.
 func appendEntry(b []byte, e store.Entry) []byte {
-	for _, s := range []string{e.Key, e.URL} {
-		b = append(strconv.AppendQuote(b, s), ' ')
+	str := func(b []byte, s string) []byte { return append(binary.AppendUvarint(b, uint64(len(s))), s...) }
+	for _, s := range []string{e.Key, e.URL, string(e.Status), e.File, e.Format, e.Error} {
+		b = str(b, s)
 	}
-	b = append(append(b, e.Status...), ' ')
-	b = append(strconv.AppendQuote(b, e.File), ' ')
-	b = append(strconv.AppendInt(b, int64(e.Width), 10), ' ')
-	b = append(strconv.AppendInt(b, int64(e.Height), 10), ' ')
-	b = append(strconv.AppendQuote(b, e.Format), ' ')
-	b = append(strconv.AppendInt(b, e.Bytes, 10), ' ')
-	b = append(strconv.AppendQuote(b, e.Error), ' ')
+	for _, n := range []int64{int64(e.Width), int64(e.Height), e.Bytes} {
+		b = binary.AppendVarint(b, n)
+	}
 	b = strconv.AppendBool(b, e.Permanent)
 	widths := make([]int, 0, len(e.Variants))
 	for w := range e.Variants {
 		widths = append(widths, w)
 	}
 	slices.Sort(widths)
+	b = binary.AppendUvarint(b, uint64(len(widths)))
 	for _, w := range widths {
-		b = append(strconv.AppendInt(append(b, ' '), int64(w), 10), '=')
-		b = strconv.AppendQuote(b, e.Variants[w])
+		b = str(binary.AppendVarint(b, int64(w)), e.Variants[w])
 	}
-	return append(b, '\n')
+	return b
 }
 
 // mediaOf lists the store files an article shows.

@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/afero"
@@ -393,11 +394,19 @@ func (r *run) render(ctx context.Context) error {
 		return err
 	}
 	start := time.Now()
-	err = r.publish(tmp, used, res.Files)
-	if err == nil && published != nil {
-		if perr := published.Save(r.publishedFile()); perr != nil {
-			r.report.Notices = append(r.report.Notices, "build cache not saved: "+perr.Error())
+	// Saved while the site is published: the record of a site that then
+	// fails to be swapped in names files no longer there, which never match.
+	recorded := make(chan error, 1)
+	go func() {
+		if published == nil {
+			recorded <- nil
+			return
 		}
+		recorded <- published.Save(r.publishedFile())
+	}()
+	err = r.publish(tmp, used, res.Files)
+	if rerr := <-recorded; rerr != nil {
+		r.report.Notices = append(r.report.Notices, "build cache not saved: "+rerr.Error())
 	}
 	r.report.AddStage(report.Stage{Name: "publish", Articles: r.report.Staged, Duration: time.Since(start)})
 	return err
@@ -642,35 +651,40 @@ func (r *run) index(ctx context.Context, site string) error {
 // links when the store and the site share a file system (instant, no
 // space), copies otherwise. It returns the bytes of the files in use.
 func linkMedia(st *store.Store, used map[string]bool, dir string) (int64, error) {
-	var total int64
-	for f := range used {
-		dst := filepath.Join(dir, f)
-		if info, err := os.Lstat(dst); err == nil {
-			total += info.Size()
-			continue // moved over from the previous site
-		}
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			return 0, err
-		}
-		src := filepath.FromSlash(st.Path(filepath.ToSlash(f)))
-		if os.Link(src, dst) == nil {
-			info, err := os.Lstat(dst)
-			if err != nil {
-				return 0, err
-			}
-			total += info.Size()
-			continue
-		}
-		data, err := os.ReadFile(src)
-		if err != nil {
-			return 0, fmt.Errorf("publishing %s: %w", f, err)
-		}
-		if err := os.WriteFile(dst, data, 0o644); err != nil {
-			return 0, err
-		}
-		total += int64(len(data))
+	files := slices.Collect(maps.Keys(used))
+	var total atomic.Int64
+	errs := make([]error, len(files))
+	// Workers wait on the disk: twice as many as cores.
+	pipeline.Each(context.Background(), len(files), 2*runtime.GOMAXPROCS(0), func(i int) {
+		size, err := linkMediaFile(st, files[i], filepath.Join(dir, files[i]))
+		total.Add(size)
+		errs[i] = err
+	})
+	return total.Load(), errors.Join(errs...)
+}
+
+// linkMediaFile puts the store's file f at dst, unless it is there, and
+// returns its size.
+func linkMediaFile(st *store.Store, f, dst string) (int64, error) {
+	if info, err := os.Lstat(dst); err == nil {
+		return info.Size(), nil // moved over from the previous site
 	}
-	return total, nil
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return 0, err
+	}
+	src := filepath.FromSlash(st.Path(filepath.ToSlash(f)))
+	if os.Link(src, dst) == nil {
+		info, err := os.Lstat(dst)
+		if err != nil {
+			return 0, err
+		}
+		return info.Size(), nil
+	}
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return 0, fmt.Errorf("publishing %s: %w", f, err)
+	}
+	return int64(len(data)), os.WriteFile(dst, data, 0o644)
 }
 
 // previousSite is where the site a build replaces is kept, beside dest

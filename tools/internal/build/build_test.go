@@ -3,6 +3,7 @@ package build_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http/httptest"
 	"net/url"
@@ -364,8 +365,14 @@ func TestCacheReproducesTheBuild(t *testing.T) {
 
 // Rebuilding into the same public/ keeps the images the site shows (moved
 // over from the previous site, not linked again) and drops the ones it no
-// longer shows.
+// longer shows, and measures them right, with the build cache or without.
 func TestRebuildKeepsAndPrunesMedia(t *testing.T) {
+	for _, noCache := range []bool{true, false} {
+		t.Run(fmt.Sprint("noCache=", noCache), func(t *testing.T) { rebuildKeepsAndPrunesMedia(t, noCache) })
+	}
+}
+
+func rebuildKeepsAndPrunesMedia(t *testing.T, noCache bool) {
 	repo := mirrortest.RepoRoot(t)
 	content, dest := t.TempDir(), filepath.Join(t.TempDir(), "public")
 	entries, _ := os.ReadDir(filepath.Join(repo, "content"))
@@ -373,25 +380,34 @@ func TestRebuildKeepsAndPrunesMedia(t *testing.T) {
 		data, _ := os.ReadFile(filepath.Join(repo, "content", e.Name()))
 		os.WriteFile(filepath.Join(content, e.Name()), data, 0o644)
 	}
-	opts := build.Options{Root: repo, Offline: true, NoCache: true, NoSearch: true, ContentDir: content,
+	opts := build.Options{Root: repo, Offline: true, NoCache: noCache, NoSearch: true, ContentDir: content,
 		SiteDir: filepath.Join(repo, "site"), Dest: dest, Log: io.Discard}
-	if _, err := build.Run(context.Background(), opts); err != nil {
-		t.Fatal(err)
+	run := func() {
+		t.Helper()
+		r, err := build.Run(context.Background(), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkMeasured(t, r, dest)
 	}
+	run()
 	before := mediaFiles(t, dest)
 	// The copper shop article shows three photos no other article shows.
-	os.Remove(filepath.Join(content, "20231021_5a53a312fe1f3057.md"))
-	r, err := build.Run(context.Background(), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkMeasured(t, r, dest)
+	copper := filepath.Join(content, "20231021_5a53a312fe1f3057.md")
+	data, _ := os.ReadFile(copper)
+	os.Remove(copper)
+	run()
 	after := mediaFiles(t, dest)
 	if len(after) >= len(before) || len(after) == 0 {
 		t.Errorf("%d media files before, %d after removing an article", len(before), len(after))
 	}
 	if n := checkImagesLocal(t, content, dest); n == 0 {
 		t.Error("no local image checked")
+	}
+	os.WriteFile(copper, data, 0o644)
+	run()
+	if again := mediaFiles(t, dest); len(again) != len(before) {
+		t.Errorf("%d media files with the article back, want %d", len(again), len(before))
 	}
 }
 

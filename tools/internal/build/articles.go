@@ -149,12 +149,8 @@ func (r *run) check(ctx context.Context) error {
 
 // scanOf is what the later phases need of a checked article.
 func scanOf(a *article.Article) cache.Scan {
-	s := cache.Scan{Findings: withFile(a.Findings, ""), Params: map[string]string{}}
-	for _, k := range []string{clean.ParamAccount, article.KeySource} {
-		if v, ok := a.Params[k].(string); ok {
-			s.Params[k] = v
-		}
-	}
+	s := cache.Scan{Findings: withFile(a.Findings, "")}
+	s.Account, _ = a.Params[clean.ParamAccount].(string)
 	if a.FrontMatter.Values != nil {
 		it := validate.ItemOf(a)
 		s.Source, s.Path, s.Readable = it.Source, it.Path, true
@@ -224,7 +220,7 @@ func (r *run) neighbors(ctx context.Context) error {
 		if it.a.HasErrors() {
 			continue
 		}
-		a := related.Article{Ref: links.RefOf(it.a.Path), Account: it.scan.Params[clean.ParamAccount], Date: it.scan.Date}
+		a := related.Article{Ref: links.RefOf(it.a.Path), Account: it.scan.Account, Date: it.scan.Date}
 		if len(it.scan.Categories) > 0 {
 			a.Category = it.scan.Categories[0]
 		}

@@ -35,7 +35,7 @@ import (
 
 // Version is part of every key: bump it when a change to the stages changes
 // what they produce, so old records are not used.
-const Version = "mirror-cache-3"
+const Version = "mirror-cache-4"
 
 // Key identifies a record.
 type Key [sha256.Size]byte
@@ -56,7 +56,7 @@ func KeyOf(parts ...[]byte) Key {
 // Scan is what reading, validating and scanning one file found.
 type Scan struct {
 	Findings []article.Finding // the file's own findings, File left empty
-	Params   map[string]string // what the debris gave (account, source)
+	Account  string            // the account the debris named (see clean.Debris)
 	Source   string
 	Path     string // the URL path Hugo gives it
 	Readable bool

@@ -1,10 +1,12 @@
 package cache
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/archivemirror/mirror/tools/internal/article"
 )
@@ -44,7 +46,7 @@ func TestRoundTripAndPrune(t *testing.T) {
 		t.Error("a used record was removed")
 	}
 	// A damaged cache is an empty one.
-	os.WriteFile(filepath.Join(dir, "scans.gob"), []byte("garbage"), 0o644)
+	os.WriteFile(filepath.Join(dir, fmt.Sprintf("scans-%x.gob", a[0]>>4)), []byte("garbage"), 0o644)
 	if _, ok := Open(dir).Scan(a); ok {
 		t.Error("a damaged pack was read")
 	}
@@ -86,5 +88,51 @@ func TestDerive(t *testing.T) {
 	}
 	if _, err := Derive(Open(dir), "words", nil, func() (int, error) { return 0, os.ErrInvalid }); err != os.ErrInvalid {
 		t.Errorf("a failed computation: %v", err)
+	}
+}
+
+// A build that changes one record rewrites the one file of its pack that
+// holds it, not the whole pack.
+func TestSaveRewritesChangedShards(t *testing.T) {
+	dir := t.TempDir()
+	c := Open(dir)
+	var keys []Key
+	for i := range 200 {
+		k := KeyOf([]byte(fmt.Sprint(i)))
+		keys = append(keys, k)
+		c.PutScan(k, Scan{Source: fmt.Sprint(i)})
+	}
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "scans-*.gob"))
+	if len(files) != packShards {
+		t.Fatalf("%d scan files, want %d", len(files), packShards)
+	}
+	old := time.Now().Add(-time.Hour)
+	for _, f := range files {
+		os.Chtimes(f, old, old)
+	}
+	c = Open(dir)
+	for _, k := range keys {
+		if s, ok := c.Scan(k); !ok || s.Source == "" {
+			t.Fatalf("scan %x lost", k)
+		}
+	}
+	c.PutScan(keys[7], Scan{Source: "changed"})
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	var rewritten []string
+	for _, f := range files {
+		if info, _ := os.Stat(f); info.ModTime().After(old) {
+			rewritten = append(rewritten, filepath.Base(f))
+		}
+	}
+	if len(rewritten) != 1 {
+		t.Errorf("rewritten: %v, want the one holding the changed scan", rewritten)
+	}
+	if s, _ := Open(dir).Scan(keys[7]); s.Source != "changed" {
+		t.Errorf("the changed scan reads %q", s.Source)
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -39,6 +38,8 @@ type item struct {
 	staged cache.Key // everything its staged copy depends on (stagedKey)
 	scan   cache.Scan
 	fresh  bool // parsed in this build
+	// restaged says its staged copy came from the cache.
+	restaged bool
 }
 
 // read reads the content directory: the other files are staged unchanged,
@@ -281,8 +282,15 @@ func (r *run) rewrite(ctx context.Context) error {
 	var mu sync.Mutex
 	var stageErr error
 	pipeline.Each(ctx, len(r.items), r.opts.Jobs, func(i int) {
-		if it := r.items[i]; !it.a.HasErrors() {
-			it.staged = r.stagedKey(it)
+		it := r.items[i]
+		if it.a.HasErrors() {
+			return
+		}
+		it.staged = r.stagedKey(it)
+		r.rewriter.Use(r.mediaOf(it)...)
+		if rec, ok := r.cache.Staged(it.staged); ok && r.restage(rec, it.staged) {
+			it.a.Findings = append(it.a.Findings, withFile(rec.Findings, it.a.File)...)
+			it.restaged = true
 		}
 	})
 	built := 0
@@ -291,9 +299,7 @@ func (r *run) rewrite(ctx context.Context) error {
 			continue
 		}
 		built++
-		r.rewriter.Use(r.mediaOf(it)...)
-		if rec, ok := r.cache.Staged(it.staged); ok && r.restage(rec, it.staged) {
-			it.a.Findings = append(it.a.Findings, withFile(rec.Findings, it.a.File)...)
+		if it.restaged {
 			continue
 		}
 		a := it.a
@@ -425,7 +431,6 @@ func (r *run) mediaOf(it *item) []string {
 			}
 		}
 	}
-	sort.Strings(files)
 	return files
 }
 

@@ -404,7 +404,7 @@ func (r *run) render(ctx context.Context) error {
 			recorded <- nil
 			return
 		}
-		recorded <- published.Save(r.publishedFile())
+		recorded <- published.Save(r.publishedDir())
 	}()
 	err = r.publish(tmp, used, res.Files)
 	if rerr := <-recorded; rerr != nil {
@@ -420,11 +420,11 @@ func (r *run) published() *hugo.Published {
 	if r.opts.NoCache {
 		return nil
 	}
-	return hugo.LoadPublished(r.publishedFile())
+	return hugo.LoadPublished(r.publishedDir())
 }
 
-func (r *run) publishedFile() string {
-	return filepath.Join(r.opts.Root, cacheDir, "published.gob")
+func (r *run) publishedDir() string {
+	return filepath.Join(r.opts.Root, cacheDir, "published")
 }
 
 // memoryBudget is the soft memory limit a build of n articles renders

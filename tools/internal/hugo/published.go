@@ -1,8 +1,11 @@
 package hugo
 
 import (
+	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/gob"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -21,13 +24,24 @@ import (
 // which is known by its size and modification time. At 10,000 articles
 // that is 20,000 files not read.
 //
+// It is kept in files by a hash of the pages' paths, so a build saves
+// only the files holding records that changed.
+//
 // It is derived data: a missing or damaged record only costs the work.
 type Published struct {
 	loaded sync.WaitGroup // old is read in the background
-	mu     sync.Mutex
-	// old are the records of the last builds, by path in the site,
-	// newest first; now are this build's, with the one of the other site.
+	shards [publishedShards]publishedShard
+}
+
+const publishedShards = 64
+
+type publishedShard struct {
+	mu sync.Mutex
+	// old are the records of the last builds, by path in the site; now
+	// are this build's: the file it published, and the newest of the
+	// other site's, in the order of their times.
 	old, now map[string][]Publication
+	changed  bool
 }
 
 // Publication is how one file of a site was published.
@@ -46,36 +60,66 @@ type Publication struct {
 
 // NewPublished returns an empty record.
 func NewPublished() *Published {
-	return &Published{old: map[string][]Publication{}, now: map[string][]Publication{}}
+	p := &Published{}
+	for i := range p.shards {
+		p.shards[i].old, p.shards[i].now = map[string][]Publication{}, map[string][]Publication{}
+	}
+	return p
 }
 
-// LoadPublished reads the record a build saved in file, in the background
+// LoadPublished reads the record a build saved in dir, in the background
 // (Hugo renders its first page seconds later); a missing or damaged one is
 // empty.
-func LoadPublished(file string) *Published {
+func LoadPublished(dir string) *Published {
 	p := NewPublished()
 	p.loaded.Go(func() {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			return
-		}
-		if gob.NewDecoder(bytes.NewReader(data)).Decode(&p.old) != nil {
-			p.old = map[string][]Publication{}
+		for i := range p.shards {
+			p.shards[i].load(shardFile(dir, i))
 		}
 	})
 	return p
 }
 
-// Save writes this build's record to file.
-func (p *Published) Save(file string) error {
+func shardFile(dir string, i int) string { return filepath.Join(dir, fmt.Sprintf("%02x.gob", i)) }
+
+func (s *publishedShard) load(file string) {
+	f, err := os.Open(file)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	if gob.NewDecoder(bufio.NewReader(f)).Decode(&s.old) != nil {
+		s.old = map[string][]Publication{}
+	}
+}
+
+// Save writes this build's record to dir: the files whose records changed.
+func (p *Published) Save(dir string) error {
 	p.loaded.Wait()
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	for i := range p.shards {
+		if err := p.shards[i].save(shardFile(dir, i)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *publishedShard) save(file string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.changed && len(s.now) == len(s.old) {
+		return nil
+	}
 	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(p.now); err != nil {
+	if err := gob.NewEncoder(&buf).Encode(s.now); err != nil {
 		return err
 	}
 	return safefile.Write(afero.NewOsFs(), file, buf.Bytes(), 0o644)
+}
+
+func (p *Published) shard(rel string) *publishedShard {
+	p.loaded.Wait()
+	return &p.shards[xxhash.Sum64String(rel)%publishedShards]
 }
 
 // inputOf hashes what Hugo wrote to a file.
@@ -84,10 +128,10 @@ func inputOf(data []byte) uint64 { return xxhash.Sum64(data) }
 // same returns the record of the file rel as it is now (info), when one
 // is kept and was made from input.
 func (p *Published) same(rel string, info os.FileInfo, input uint64) (Publication, bool) {
-	p.loaded.Wait()
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for _, pub := range p.old[rel] {
+	s := p.shard(rel)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, pub := range s.old[rel] {
 		if pub.Input == input && pub.matches(info) {
 			return pub, true
 		}
@@ -102,17 +146,35 @@ func (pub Publication) matches(info os.FileInfo) bool {
 // record keeps how rel was published this time (info: the file as it is
 // now), and the newest record of the other site's file.
 func (p *Published) record(rel string, pub Publication, info os.FileInfo) {
-	p.loaded.Wait()
 	pub.Size, pub.ModTime, pub.Inode = info.Size(), info.ModTime().UnixNano(), inode(info)
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	recs := []Publication{pub}
-	for _, old := range p.old[rel] {
-		if !old.matches(info) && len(recs) < 2 {
-			recs = append(recs, old)
+	s := p.shard(rel)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old := s.old[rel]
+	var other *Publication
+	for i := range old {
+		if !old[i].matches(info) && (other == nil || old[i].ModTime > other.ModTime) {
+			other = &old[i]
 		}
 	}
-	p.now[rel] = slices.Clip(recs)
+	recs := []Publication{pub}
+	if other != nil {
+		recs = append(recs, *other)
+	}
+	// In the order of their times, so a page unchanged in both sites has
+	// the same records build after build.
+	slices.SortFunc(recs, func(a, b Publication) int {
+		return cmp.Or(cmp.Compare(a.ModTime, b.ModTime), cmp.Compare(a.Inode, b.Inode))
+	})
+	if !slices.EqualFunc(recs, old, Publication.equal) {
+		s.changed = true
+	}
+	s.now[rel] = recs
+}
+
+func (pub Publication) equal(other Publication) bool {
+	return pub.Input == other.Input && pub.Size == other.Size && pub.ModTime == other.ModTime &&
+		pub.Inode == other.Inode && slices.Equal(pub.Links, other.Links)
 }
 
 // relTo is name's path under the site dir, as records keep it.

@@ -1,6 +1,7 @@
 package hugo
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -25,7 +26,7 @@ type siteBuilds struct {
 
 func newSiteBuilds(t *testing.T) *siteBuilds {
 	dir := t.TempDir()
-	b := &siteBuilds{t: t, record: filepath.Join(dir, "published.gob"), links: map[string]string{}, bodies: map[string]string{}}
+	b := &siteBuilds{t: t, record: filepath.Join(dir, "published"), links: map[string]string{}, bodies: map[string]string{}}
 	for i := range b.sites {
 		b.sites[i] = filepath.Join(dir, "site"+string(rune('a'+i)))
 		os.Mkdir(b.sites[i], 0o755)
@@ -132,9 +133,49 @@ func TestPublishedKeepsWhatIsUnchanged(t *testing.T) {
 
 // A damaged record is no record.
 func TestLoadPublishedDamaged(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "published.gob")
-	os.WriteFile(file, []byte("not gob"), 0o644)
-	if p := LoadPublished(file); len(p.old) != 0 {
-		t.Errorf("damaged record loaded as %v", p.old)
+	dir := t.TempDir()
+	os.WriteFile(shardFile(dir, 0), []byte("not gob"), 0o644)
+	p := LoadPublished(dir)
+	p.loaded.Wait()
+	if old := p.shards[0].old; len(old) != 0 {
+		t.Errorf("damaged record loaded as %v", old)
+	}
+}
+
+// A build that publishes the same pages as the last one into the other
+// site saves no record at all; one page changed rewrites the one file
+// holding its record.
+func TestPublishedSavesWhatChanged(t *testing.T) {
+	b := newSiteBuilds(t)
+	pages := map[string]string{}
+	for i := range 100 {
+		pages[fmt.Sprintf("p%d.html", i)] = fmt.Sprintf("<p>%d</p>", i)
+	}
+	for i := range 4 {
+		b.build(i%2, pages)
+	}
+	old := time.Now().Add(-time.Hour)
+	files, _ := filepath.Glob(filepath.Join(b.record, "*.gob"))
+	for _, f := range files {
+		os.Chtimes(f, old, old)
+	}
+	rewritten := func() int {
+		n := 0
+		for _, f := range files {
+			if info, _ := os.Stat(f); info.ModTime().After(old) {
+				n++
+				os.Chtimes(f, old, old)
+			}
+		}
+		return n
+	}
+	b.build(0, pages)
+	if n := rewritten(); n != 0 {
+		t.Errorf("an unchanged build rewrote %d record files", n)
+	}
+	pages["p7.html"] = "<p>seven</p>"
+	b.build(1, pages)
+	if n := rewritten(); n != 1 {
+		t.Errorf("one page changed: %d record files rewritten, want 1", n)
 	}
 }

@@ -32,6 +32,9 @@ type publishFs struct {
 	sites      *hugolib.HugoSites
 	resolve    func(ref string) string
 	permalinks sync.Map // ref → URL, of pages found
+	// pagePermalinks are the regular pages' URLs by logical path.
+	listPages      sync.Once
+	pagePermalinks map[string]string
 	// dir is the site's; published, when set, is how its files were made.
 	dir       string
 	published *Published
@@ -96,9 +99,23 @@ func (fs *publishFs) Create(name string) (afero.File, error) {
 }
 
 // permalink resolves ref in the default language's site as relref does,
-// including its warning and URL for a page not found. Pages are linked
-// from two or three others on average: each is looked up once.
+// including its warning and URL for a page not found. Every page is
+// checked for where its links lead, and GetPage, at 8 µs a call, took a
+// third of publishing 10,000 unchanged pages: a ref that is already a
+// page's logical path (as the stage writes them: lower case, no spaces),
+// is looked up among the site's regular pages, listed once; any other goes
+// to GetPage, once per ref.
 func (fs *publishFs) permalink(ref string) string {
+	fs.listPages.Do(func() {
+		pages := fs.sites.Sites[0].RegularPages()
+		fs.pagePermalinks = make(map[string]string, len(pages))
+		for _, p := range pages {
+			fs.pagePermalinks[p.Path()] = p.RelPermalink()
+		}
+	})
+	if url, ok := fs.pagePermalinks[ref]; ok {
+		return url
+	}
 	if url, ok := fs.permalinks.Load(ref); ok {
 		return url.(string)
 	}

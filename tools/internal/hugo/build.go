@@ -54,7 +54,9 @@ type Result struct {
 	Pages    int           `json:"pages"`
 	Duration time.Duration `json:"duration_ns"`
 	Warnings int           `json:"warnings"`
-	// Splicing is the time Splice took, all pages together (part of
+	// Splicing is the time our part of publishing took, all files
+	// together: checking each against the record of the last sites (see
+	// Published) and splicing those not found as they were (part of
 	// Duration, spread over Hugo's workers).
 	Splicing time.Duration `json:"splicing_ns"`
 	// Written is how many files differed from those in Dest before (the

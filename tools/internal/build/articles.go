@@ -4,9 +4,8 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/hex"
-
 	"errors"
-	"github.com/gohugoio/hugo/common/htime"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/gohugoio/hugo/common/htime"
 
 	"github.com/archivemirror/mirror/tools/internal/article"
 	"github.com/archivemirror/mirror/tools/internal/body"
@@ -407,11 +408,7 @@ func appendEntry(b []byte, e store.Entry) []byte {
 		b = binary.AppendVarint(b, n)
 	}
 	b = strconv.AppendBool(b, e.Permanent)
-	widths := make([]int, 0, len(e.Variants))
-	for w := range e.Variants {
-		widths = append(widths, w)
-	}
-	slices.Sort(widths)
+	widths := slices.Sorted(maps.Keys(e.Variants))
 	b = binary.AppendUvarint(b, uint64(len(widths)))
 	for _, w := range widths {
 		b = str(binary.AppendVarint(b, int64(w)), e.Variants[w])

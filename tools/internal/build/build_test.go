@@ -45,6 +45,17 @@ func buildWith(t *testing.T, opts build.Options) string {
 	return opts.Dest
 }
 
+// rebuild builds opts as they are, into the same Dest as builds before,
+// and checks the report measures the site as it is.
+func rebuild(t *testing.T, opts build.Options) {
+	t.Helper()
+	r, err := build.Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkMeasured(t, r, opts.Dest)
+}
+
 // checkMeasured checks that the report measures the site as it is on the
 // disk (the build counts what it published rather than walking the site).
 func checkMeasured(t *testing.T, r *report.Report, dest string) {
@@ -313,11 +324,8 @@ func TestPageWeight(t *testing.T) {
 func TestCacheReproducesTheBuild(t *testing.T) {
 	repo := mirrortest.RepoRoot(t)
 	root, content := t.TempDir(), t.TempDir()
-	entries, _ := os.ReadDir(filepath.Join(repo, "content"))
-	for _, e := range entries {
-		data, _ := os.ReadFile(filepath.Join(repo, "content", e.Name()))
-		os.WriteFile(filepath.Join(content, e.Name()), data, 0o644)
-	}
+	copyDir(t, filepath.Join(repo, "content"), content)
+	entries, _ := os.ReadDir(content)
 	run := func() (string, *report.Report) {
 		opts := build.Options{Root: root, Offline: true, ContentDir: content, SiteDir: filepath.Join(repo, "site"),
 			Dest: filepath.Join(t.TempDir(), "public"), Log: io.Discard, NoSearch: true}
@@ -375,21 +383,10 @@ func TestRebuildKeepsAndPrunesMedia(t *testing.T) {
 func rebuildKeepsAndPrunesMedia(t *testing.T, noCache bool) {
 	repo := mirrortest.RepoRoot(t)
 	content, dest := t.TempDir(), filepath.Join(t.TempDir(), "public")
-	entries, _ := os.ReadDir(filepath.Join(repo, "content"))
-	for _, e := range entries {
-		data, _ := os.ReadFile(filepath.Join(repo, "content", e.Name()))
-		os.WriteFile(filepath.Join(content, e.Name()), data, 0o644)
-	}
+	copyDir(t, filepath.Join(repo, "content"), content)
 	opts := build.Options{Root: repo, Offline: true, NoCache: noCache, NoSearch: true, ContentDir: content,
 		SiteDir: filepath.Join(repo, "site"), Dest: dest, Log: io.Discard}
-	run := func() {
-		t.Helper()
-		r, err := build.Run(context.Background(), opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		checkMeasured(t, r, dest)
-	}
+	run := func() { t.Helper(); rebuild(t, opts) }
 	run()
 	before := mediaFiles(t, dest)
 	// The copper shop article shows three photos no other article shows.
@@ -435,14 +432,7 @@ func TestRebuildOverThePreviousSite(t *testing.T) {
 	previous := filepath.Join(filepath.Dir(dest), ".public.previous")
 	opts := build.Options{Root: repo, Offline: true, NoCache: true, NoSearch: true, ContentDir: content,
 		SiteDir: site, Dest: dest, Log: io.Discard}
-	build1 := func() {
-		t.Helper()
-		r, err := build.Run(context.Background(), opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		checkMeasured(t, r, dest)
-	}
+	build1 := func() { t.Helper(); rebuild(t, opts) }
 	build1()
 	build1()
 	if _, err := os.Stat(previous); err != nil {
@@ -677,14 +667,7 @@ func TestRebuildFollowsMovedArticles(t *testing.T) {
 	dest := filepath.Join(t.TempDir(), "public")
 	opts := build.Options{Root: root, Offline: true, NoSearch: true, ContentDir: content,
 		SiteDir: filepath.Join(repo, "site"), Dest: dest, Log: io.Discard}
-	run := func() {
-		t.Helper()
-		r, err := build.Run(context.Background(), opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		checkMeasured(t, r, dest)
-	}
+	run := func() { t.Helper(); rebuild(t, opts) }
 	for range 3 { // both sites recorded
 		run()
 	}

@@ -15,10 +15,7 @@
 package cache
 
 import (
-	"bufio"
-	"bytes"
 	"crypto/sha256"
-	"encoding/gob"
 	"encoding/hex"
 	"fmt"
 	"os"
@@ -124,13 +121,8 @@ func (p *pack[T]) shard(k Key) *shard[T] {
 }
 
 func (s *shard[T]) load() {
-	f, err := os.Open(s.file)
-	if err != nil {
-		return
-	}
-	defer f.Close()
-	if err := gob.NewDecoder(bufio.NewReader(f)).Decode(&s.old); err != nil {
-		s.old = map[Key]T{} // an old or damaged cache: start again
+	if err := safefile.ReadGob(s.file, &s.old); err != nil {
+		s.old = map[Key]T{} // none, or an old or damaged cache: start again
 	}
 }
 
@@ -174,11 +166,7 @@ func (s *shard[T]) save() error {
 	if s.file == "" || !s.changed && len(s.used) == len(s.old) {
 		return nil
 	}
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(s.used); err != nil {
-		return err
-	}
-	return safefile.Write(afero.NewOsFs(), s.file, buf.Bytes(), 0o644)
+	return safefile.WriteGob(s.file, s.used)
 }
 
 // Cache is the scans, the files' stats and the staged records, kept in
@@ -347,21 +335,13 @@ func Derive[T any](c *Cache, name string, input []byte, compute func() (T, error
 		return compute()
 	}
 	file := filepath.Join(filepath.Dir(c.dir), name+".gob")
-	if f, err := os.Open(file); err == nil {
-		var d derived[T]
-		err := gob.NewDecoder(bufio.NewReader(f)).Decode(&d)
-		f.Close()
-		if err == nil && d.From == from {
-			return d.Value, nil
-		}
+	var d derived[T]
+	if safefile.ReadGob(file, &d) == nil && d.From == from {
+		return d.Value, nil
 	}
 	v, err := compute()
-	if err != nil {
-		return v, err
+	if err == nil {
+		safefile.WriteGob(file, derived[T]{from, v})
 	}
-	var buf bytes.Buffer
-	if gob.NewEncoder(&buf).Encode(derived[T]{from, v}) == nil {
-		safefile.Write(afero.NewOsFs(), file, buf.Bytes(), 0o644)
-	}
-	return v, nil
+	return v, err
 }

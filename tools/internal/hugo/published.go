@@ -1,10 +1,7 @@
 package hugo
 
 import (
-	"bufio"
-	"bytes"
 	"cmp"
-	"encoding/gob"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,7 +9,6 @@ import (
 	"sync"
 
 	"github.com/cespare/xxhash/v2"
-	"github.com/spf13/afero"
 
 	"github.com/archivemirror/mirror/tools/internal/safefile"
 )
@@ -83,18 +79,17 @@ func LoadPublished(dir string) *Published {
 func shardFile(dir string, i int) string { return filepath.Join(dir, fmt.Sprintf("%02x.gob", i)) }
 
 func (s *publishedShard) load(file string) {
-	f, err := os.Open(file)
-	if err != nil {
-		return
-	}
-	defer f.Close()
-	if gob.NewDecoder(bufio.NewReader(f)).Decode(&s.old) != nil {
+	if safefile.ReadGob(file, &s.old) != nil {
 		s.old = map[string][]Publication{}
 	}
 }
 
-// Save writes this build's record to dir: the files whose records changed.
+// Save writes this build's record to dir: the files whose records
+// changed. A nil record saves nothing.
 func (p *Published) Save(dir string) error {
+	if p == nil {
+		return nil
+	}
 	p.loaded.Wait()
 	for i := range p.shards {
 		if err := p.shards[i].save(shardFile(dir, i)); err != nil {
@@ -110,11 +105,7 @@ func (s *publishedShard) save(file string) error {
 	if !s.changed && len(s.now) == len(s.old) {
 		return nil
 	}
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(s.now); err != nil {
-		return err
-	}
-	return safefile.Write(afero.NewOsFs(), file, buf.Bytes(), 0o644)
+	return safefile.WriteGob(file, s.now)
 }
 
 func (p *Published) shard(rel string) *publishedShard {

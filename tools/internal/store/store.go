@@ -1,17 +1,20 @@
 package store
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
 	"path"
+	"runtime"
 	"strings"
 	"sync"
 
 	"github.com/spf13/afero"
 
+	"github.com/archivemirror/mirror/tools/internal/pipeline"
 	"github.com/archivemirror/mirror/tools/internal/safefile"
 )
 
@@ -130,28 +133,53 @@ func (s *Store) Has(name string) bool {
 	return err == nil
 }
 
-// list reads the names of the store's files (those a level down, in
-// shards: names are NAME[:2]/NAME).
+// list reads the names of the store's files.
 func (s *Store) list() {
-	listed := map[string]bool{}
-	shards, _ := afero.ReadDir(s.fs, s.dir)
-	for _, shard := range shards {
-		if !shard.IsDir() {
-			continue
-		}
-		f, err := s.fs.Open(path.Join(s.dir, shard.Name()))
-		if err != nil {
-			continue
-		}
-		names, _ := f.Readdirnames(-1)
-		f.Close()
-		for _, n := range names {
-			listed[shard.Name()+"/"+n] = true
-		}
-	}
+	listed, _ := ListFiles(s.fs, s.dir) // unreadable: Has stats instead
 	s.mu.Lock()
 	s.listed = listed
 	s.mu.Unlock()
+}
+
+// ListFiles lists the files of a directory laid out as the store is
+// (NAME[:2]/NAME: the store, the media of a site), by path under it, from
+// directory reads alone (a stat each cost a tenth of a second at 30,000
+// images), the shards on more workers than cores: they wait on the disk.
+// A file directly in dir is listed by its name; a missing dir is empty.
+func ListFiles(fsys afero.Fs, dir string) (map[string]bool, error) {
+	top, err := afero.ReadDir(fsys, dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return map[string]bool{}, nil
+	} else if err != nil {
+		return nil, err
+	}
+	lists := make([][]string, len(top))
+	errs := make([]error, len(top))
+	pipeline.Each(context.Background(), len(top), 2*runtime.GOMAXPROCS(0), func(i int) {
+		shard := top[i].Name()
+		if !top[i].IsDir() {
+			lists[i] = []string{shard}
+			return
+		}
+		f, err := fsys.Open(path.Join(dir, shard))
+		if err != nil {
+			errs[i] = err
+			return
+		}
+		names, err := f.Readdirnames(-1)
+		f.Close()
+		for _, name := range names {
+			lists[i] = append(lists[i], shard+"/"+name)
+		}
+		errs[i] = err
+	})
+	files := map[string]bool{}
+	for _, list := range lists {
+		for _, f := range list {
+			files[f] = true
+		}
+	}
+	return files, errors.Join(errs...)
 }
 
 // WithoutManifest is the store for finding its files only, without the

@@ -5,12 +5,10 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -282,12 +280,13 @@ func (r *run) rewrite(ctx context.Context) error {
 	base := map[*article.Article]int{} // findings a copy had before rewriting
 	var mu sync.Mutex
 	var stageErr error
+	mediaPrefix := r.mediaPrefix()
 	pipeline.Each(ctx, len(r.items), r.opts.Jobs, func(i int) {
 		it := r.items[i]
 		if it.a.HasErrors() {
 			return
 		}
-		it.staged = r.stagedKey(it)
+		it.staged = r.stagedKey(it, mediaPrefix)
 		r.rewriter.Use(r.mediaOf(it)...)
 		if rec, ok := r.cache.Staged(it.staged); ok && r.restage(rec, it.staged) {
 			it.a.Findings = append(it.a.Findings, withFile(rec.Findings, it.a.File)...)
@@ -377,41 +376,63 @@ func (r *run) restage(rec cache.Staged, key cache.Key) bool {
 }
 
 // stagedKey is everything an article's staged copy depends on: its file
-// and the settings, its images' store entries, where its links lead, and
-// who cites it.
-func (r *run) stagedKey(it *item) cache.Key {
+// and the settings, its images' store entries, where its links lead, who
+// cites it, its lists, and where media are published. Each field goes in
+// with its length or count before it, into a buffer reused across calls:
+// it runs for every article on every build.
+func (r *run) stagedKey(it *item, mediaPrefix string) cache.Key {
+	buf := keyBuffers.Get().(*[]byte)
+	defer keyBuffers.Put(buf)
 	m := r.store.Manifest()
-	var imgs []byte
+	b := append((*buf)[:0], it.key[:]...)
+	b = binary.AppendUvarint(b, uint64(len(it.scan.Images)))
 	for _, ref := range it.scan.Images {
 		e, _ := m.Get(ref.Key)
-		imgs = appendEntry(imgs, e)
+		b = appendEntry(b, e)
 	}
-	var hrefs strings.Builder
+	b = binary.AppendUvarint(b, uint64(len(it.scan.Hrefs)))
 	for _, h := range it.scan.Hrefs {
-		hrefs.WriteString(r.graph.Resolve(h) + "\x00")
+		b = r.graph.AppendResolution(b, h)
 	}
-	cites := strings.Join(r.graph.CitedBy(it.a.Path), "\x00")
+	b = appendStrings(b, r.graph.CitedBy(it.a.Path)...)
 	l := r.lists[links.RefOf(it.a.Path)]
-	lists := strings.Join(append(l.Related, l.Newer, l.Older), "\x00")
-	return cache.KeyOf(it.key[:], imgs, []byte(hrefs.String()), []byte(cites), []byte(lists), []byte(r.mediaPrefix()))
+	b = appendStrings(b, l.Related...)
+	b = appendStrings(b, l.Newer, l.Older, mediaPrefix)
+	*buf = b
+	return cache.KeyOf(b)
+}
+
+// keyBuffers are stagedKey's buffers.
+var keyBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// appendStrings appends how many strings there are, then each with its
+// length before it.
+func appendStrings(b []byte, ss ...string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(ss)))
+	for _, s := range ss {
+		b = append(binary.AppendUvarint(b, uint64(len(s))), s...)
+	}
+	return b
 }
 
 // appendEntry appends what of a store entry shows in a staged article
-// (not when it was fetched, nor how often), each field with its length
-// before it. It runs for every image of every article on every build.
+// (not when it was fetched, nor how often).
 func appendEntry(b []byte, e store.Entry) []byte {
-	str := func(b []byte, s string) []byte { return append(binary.AppendUvarint(b, uint64(len(s))), s...) }
-	for _, s := range []string{e.Key, e.URL, string(e.Status), e.File, e.Format, e.Error} {
-		b = str(b, s)
-	}
+	b = appendStrings(b, e.Key, e.URL, string(e.Status), e.File, e.Format, e.Error)
 	for _, n := range []int64{int64(e.Width), int64(e.Height), e.Bytes} {
 		b = binary.AppendVarint(b, n)
 	}
 	b = strconv.AppendBool(b, e.Permanent)
-	widths := slices.Sorted(maps.Keys(e.Variants))
+	var small [8]int // widths, without allocating for the usual few
+	widths := small[:0]
+	for w := range e.Variants {
+		widths = append(widths, w)
+	}
+	slices.Sort(widths)
 	b = binary.AppendUvarint(b, uint64(len(widths)))
 	for _, w := range widths {
-		b = str(binary.AppendVarint(b, int64(w)), e.Variants[w])
+		b = binary.AppendVarint(b, int64(w))
+		b = appendStrings(b, e.Variants[w])
 	}
 	return b
 }

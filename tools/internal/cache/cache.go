@@ -16,6 +16,7 @@ package cache
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"os"
@@ -32,17 +33,18 @@ import (
 
 // Version is part of every key: bump it when a change to the stages changes
 // what they produce, so old records are not used.
-const Version = "mirror-cache-4"
+const Version = "mirror-cache-5"
 
 // Key identifies a record.
 type Key [sha256.Size]byte
 
-// KeyOf hashes the parts of a key.
+// KeyOf hashes the parts of a key, each with its length before it.
 func KeyOf(parts ...[]byte) Key {
 	h := sha256.New()
 	h.Write([]byte(Version))
+	var n [binary.MaxVarintLen64]byte
 	for _, p := range parts {
-		fmt.Fprintf(h, "\x00%d\x00", len(p))
+		h.Write(binary.AppendUvarint(n[:0], uint64(len(p))))
 		h.Write(p)
 	}
 	var k Key

@@ -3,11 +3,11 @@ package links
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"maps"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -92,13 +92,15 @@ func (g *Graph) Add(a *article.Article, hrefs []string) {
 	}
 }
 
-// Resolve says where a link leads, in a word and a detail, for cache keys:
-// the same answer means the same rewritten link.
-func (g *Graph) Resolve(href string) string {
+// AppendResolution appends to b where a link leads, its kind and detail,
+// for cache keys: the same answer means the same rewritten link.
+func (g *Graph) AppendResolution(b []byte, href string) []byte {
 	g.mu.Lock()
 	kind, detail := g.classifyOnce(href)
 	g.mu.Unlock()
-	return strconv.Itoa(int(kind)) + " " + detail
+	b = binary.AppendUvarint(b, uint64(kind))
+	b = binary.AppendUvarint(b, uint64(len(detail)))
+	return append(b, detail...)
 }
 
 // classifyOnce is classify, remembered; g.mu must be held.

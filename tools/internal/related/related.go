@@ -7,6 +7,7 @@
 package related
 
 import (
+	"slices"
 	"sort"
 	"time"
 )
@@ -31,13 +32,9 @@ func Compute(articles []Article, n int) map[string]Lists {
 	byCategory := group(articles, func(a Article) string { return a.Category })
 	out := make(map[string]Lists, len(articles))
 	for _, a := range articles {
-		l := Lists{}
-		seen := map[string]bool{a.Ref: true}
+		l := Lists{Related: make([]string, 0, n)}
 		for _, pool := range [][]Article{byAccount[a.Account], byCategory[a.Category]} {
-			for _, r := range nearest(pool, a, n-len(l.Related), seen) {
-				l.Related = append(l.Related, r.Ref)
-				seen[r.Ref] = true
-			}
+			l.Related = nearest(pool, a, n, l.Related)
 		}
 		if a.Category != "" {
 			cat := byCategory[a.Category]
@@ -84,22 +81,22 @@ func position(list []Article, a Article) int {
 	return -1
 }
 
-// nearest picks up to n articles of a date-sorted group closest in time to
-// a (newer first at equal distance), skipping those already seen.
-func nearest(list []Article, a Article, n int, seen map[string]bool) []Article {
+// nearest adds to related, up to n in all, the refs of the articles of a
+// date-sorted group closest in time to a (newer first at equal distance),
+// but for a and those related holds already.
+func nearest(list []Article, a Article, n int, related []string) []string {
 	i := position(list, a)
 	if i < 0 {
-		return nil
+		return related
 	}
-	var out []Article
 	take := func(j int) {
-		if j >= 0 && j < len(list) && len(out) < n && !seen[list[j].Ref] {
-			out = append(out, list[j])
+		if j >= 0 && j < len(list) && len(related) < n && !slices.Contains(related, list[j].Ref) {
+			related = append(related, list[j].Ref)
 		}
 	}
-	for lo, hi := i-1, i+1; len(out) < n && (lo >= 0 || hi < len(list)); lo, hi = lo-1, hi+1 {
+	for lo, hi := i-1, i+1; len(related) < n && (lo >= 0 || hi < len(list)); lo, hi = lo-1, hi+1 {
 		take(lo)
 		take(hi)
 	}
-	return out
+	return related
 }

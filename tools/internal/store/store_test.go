@@ -2,10 +2,12 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -68,9 +70,16 @@ func TestManifestRoundTrip(t *testing.T) {
 	if e, _ := again.Manifest().Get("a"); !e.Permanent || e.Status != Failed {
 		t.Errorf("a = %+v", e)
 	}
-	afero.WriteFile(fs, "/s/"+ManifestName, []byte("{\"key\":\"x\"}\nnot json\n"), 0o644)
-	if _, err := Open(fs, "/s"); err == nil {
-		t.Error("a corrupt manifest was accepted silently")
+	for damaged, line := range map[string]int{
+		"{\"key\":\"x\"}\nnot json\n":               2,
+		"{\"key\":\"x\"}\n\n{\"url\":\"no key\"}\n": 3,
+		"{\"key\":\"x\"}\n{\"key\":":                2,
+	} {
+		afero.WriteFile(fs, "/s/"+ManifestName, []byte(damaged), 0o644)
+		_, err := Open(fs, "/s")
+		if want := fmt.Sprintf("%s:%d: ", ManifestName, line); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: error %v, want one naming %q", damaged, err, want)
+		}
 	}
 }
 

@@ -19,8 +19,10 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -87,24 +89,26 @@ type pack[T any] struct {
 	// while the build starts.
 	ready  sync.WaitGroup
 	shards [packShards]shard[T]
+	codec  codec[T]
 }
 
 type shard[T any] struct {
-	file    string
-	mu      sync.Mutex
-	old     map[Key]T
-	used    map[Key]T
-	changed bool
+	file  string
+	mu    sync.Mutex
+	old   map[Key]T        // as loaded
+	fresh map[Key]T        // put by this build
+	used  map[Key]struct{} // of old, got by this build
 }
 
-// open loads the pack kept in dir as name-N.gob, in the background; dir
+// open loads the pack kept in dir as name-N.pack, in the background; dir
 // "" keeps none.
-func (p *pack[T]) open(dir, name string) {
+func (p *pack[T]) open(dir, name string, c codec[T]) {
+	p.codec = c
 	for i := range p.shards {
 		s := &p.shards[i]
-		s.old, s.used = map[Key]T{}, map[Key]T{}
+		s.old, s.fresh, s.used = map[Key]T{}, map[Key]T{}, map[Key]struct{}{}
 		if dir != "" {
-			s.file = filepath.Join(dir, fmt.Sprintf("%s-%x.gob", name, i))
+			s.file = filepath.Join(dir, fmt.Sprintf("%s-%x.pack", name, i))
 		}
 	}
 	if dir == "" {
@@ -112,7 +116,7 @@ func (p *pack[T]) open(dir, name string) {
 	}
 	p.ready.Go(func() {
 		for i := range p.shards {
-			p.shards[i].load()
+			p.shards[i].load(c)
 		}
 	})
 }
@@ -122,22 +126,27 @@ func (p *pack[T]) shard(k Key) *shard[T] {
 	return &p.shards[int(k[0])*packShards/256]
 }
 
-func (s *shard[T]) load() {
-	if err := safefile.ReadGob(s.file, &s.old); err != nil {
+func (s *shard[T]) load(c codec[T]) {
+	data, err := os.ReadFile(s.file)
+	if err == nil {
+		s.old, err = c.decode(data)
+	}
+	if err != nil {
 		s.old = map[Key]T{} // none, or an old or damaged cache: start again
 	}
+	s.used = make(map[Key]struct{}, len(s.old))
 }
 
 func (p *pack[T]) get(k Key) (T, bool) {
 	s := p.shard(k)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	v, ok := s.old[k]
-	if !ok {
-		v, ok = s.used[k]
+	if v, ok := s.fresh[k]; ok {
+		return v, true
 	}
+	v, ok := s.old[k]
 	if ok {
-		s.used[k] = v
+		s.used[k] = struct{}{}
 	}
 	return v, ok
 }
@@ -146,8 +155,7 @@ func (p *pack[T]) put(k Key, v T) {
 	s := p.shard(k)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.used[k] = v
-	s.changed = true
+	s.fresh[k] = v
 }
 
 // save writes the records used by this run, so records of deleted or
@@ -155,20 +163,26 @@ func (p *pack[T]) put(k Key, v T) {
 func (p *pack[T]) save() error {
 	p.ready.Wait()
 	for i := range p.shards {
-		if err := p.shards[i].save(); err != nil {
+		if err := p.shards[i].save(p.codec); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (s *shard[T]) save() error {
+func (s *shard[T]) save(c codec[T]) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.file == "" || !s.changed && len(s.used) == len(s.old) {
+	if s.file == "" || len(s.fresh) == 0 && len(s.used) == len(s.old) {
 		return nil
 	}
-	return safefile.WriteGob(s.file, s.used)
+	kept := maps.Clone(s.fresh)
+	for k := range s.used {
+		if _, ok := kept[k]; !ok {
+			kept[k] = s.old[k]
+		}
+	}
+	return safefile.Write(afero.NewOsFs(), s.file, c.encode(kept), 0o644)
 }
 
 // Cache is the scans, the files' stats and the staged records, kept in
@@ -190,16 +204,28 @@ type Cache struct {
 // cache of dir "", which Save never writes.
 func Open(dir string) *Cache {
 	c := &Cache{used: map[Key]bool{}}
-	c.scans.open(dir, "scans")
-	c.staged.open(dir, "staged")
-	c.files.open(dir, "files")
+	c.scans.open(dir, "scans", scanCodec)
+	c.staged.open(dir, "staged", stagedCodec)
+	c.files.open(dir, "files", fileCodec)
 	if dir != "" {
 		c.dir = filepath.Join(dir, "staged")
-		for _, old := range []string{"scans.gob", "staged.gob", "files.gob"} {
-			os.Remove(filepath.Join(dir, old)) // packs of one file, before shards
-		}
+		removeOldPacks(dir)
 	}
 	return c
+}
+
+// removeOldPacks removes the packs earlier versions kept, as gob: of one
+// file (scans.gob), then of 16 (scans-0.gob).
+func removeOldPacks(dir string) {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		name := e.Name()
+		for _, pack := range []string{"scans", "staged", "files"} {
+			if strings.HasPrefix(name, pack) && strings.HasSuffix(name, ".gob") {
+				os.Remove(filepath.Join(dir, name))
+			}
+		}
+	}
 }
 
 // Scan returns the scan record for a key.

@@ -46,7 +46,7 @@ func TestRoundTripAndPrune(t *testing.T) {
 		t.Error("a used record was removed")
 	}
 	// A damaged cache is an empty one.
-	os.WriteFile(filepath.Join(dir, fmt.Sprintf("scans-%x.gob", a[0]>>4)), []byte("garbage"), 0o644)
+	os.WriteFile(filepath.Join(dir, fmt.Sprintf("scans-%x.pack", a[0]>>4)), []byte("garbage"), 0o644)
 	if _, ok := Open(dir).Scan(a); ok {
 		t.Error("a damaged pack was read")
 	}
@@ -105,7 +105,7 @@ func TestSaveRewritesChangedShards(t *testing.T) {
 	if err := c.Save(); err != nil {
 		t.Fatal(err)
 	}
-	files, _ := filepath.Glob(filepath.Join(dir, "scans-*.gob"))
+	files, _ := filepath.Glob(filepath.Join(dir, "scans-*.pack"))
 	if len(files) != packShards {
 		t.Fatalf("%d scan files, want %d", len(files), packShards)
 	}

@@ -242,7 +242,7 @@ func (r *run) setup(ctx context.Context) error {
 	})
 	go r.equivalences()
 	r.openStore = sync.OnceValues(func() (*store.Store, error) {
-		return store.Open(afero.NewOsFs(), filepath.Join(r.opts.Root, r.cfg.Images.Store))
+		return store.OpenIndexed(afero.NewOsFs(), filepath.Join(r.opts.Root, r.cfg.Images.Store), r.manifestIndex())
 	})
 	go r.openStore()
 	r.report.AddStage(report.Stage{Name: "setup", Duration: time.Since(r.report.Started)})
@@ -686,6 +686,15 @@ func linkMediaFile(st *store.Store, f, dst string, present bool) (int64, error) 
 		return 0, fmt.Errorf("publishing %s: %w", f, err)
 	}
 	return int64(len(data)), os.WriteFile(dst, data, 0o644)
+}
+
+// manifestIndex is where the image manifest's index is kept (see
+// store.OpenIndexed): in the build cache, none with --no-cache.
+func (r *run) manifestIndex() string {
+	if r.opts.NoCache {
+		return ""
+	}
+	return filepath.Join(r.opts.Root, cacheDir, "manifest.index")
 }
 
 // The sizes of the media files, kept in the build cache: a stored file is

@@ -89,7 +89,7 @@ type pack[T any] struct {
 	// while the build starts.
 	ready  sync.WaitGroup
 	shards [packShards]shard[T]
-	codec  codec[T]
+	codec  recordCodec[T]
 }
 
 type shard[T any] struct {
@@ -102,7 +102,7 @@ type shard[T any] struct {
 
 // open loads the pack kept in dir as name-N.pack, in the background; dir
 // "" keeps none.
-func (p *pack[T]) open(dir, name string, c codec[T]) {
+func (p *pack[T]) open(dir, name string, c recordCodec[T]) {
 	p.codec = c
 	for i := range p.shards {
 		s := &p.shards[i]
@@ -126,7 +126,7 @@ func (p *pack[T]) shard(k Key) *shard[T] {
 	return &p.shards[int(k[0])*packShards/256]
 }
 
-func (s *shard[T]) load(c codec[T]) {
+func (s *shard[T]) load(c recordCodec[T]) {
 	data, err := os.ReadFile(s.file)
 	if err == nil {
 		s.old, err = c.decode(data)
@@ -170,7 +170,7 @@ func (p *pack[T]) save() error {
 	return nil
 }
 
-func (s *shard[T]) save(c codec[T]) error {
+func (s *shard[T]) save(c recordCodec[T]) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.file == "" || len(s.fresh) == 0 && len(s.used) == len(s.old) {

@@ -1,269 +1,135 @@
 package cache
 
 import (
-	"encoding/binary"
-	"errors"
 	"os"
-	"time"
-	"unsafe"
 
 	"github.com/archivemirror/mirror/tools/internal/article"
+	"github.com/archivemirror/mirror/tools/internal/codec"
 	"github.com/archivemirror/mirror/tools/internal/images"
 )
 
-// The packs are kept in a binary form of their own rather than gob: an
-// incremental build reads every record (10,000 scans), and gob took a
-// fifth of a second of CPU and 30 MB of fresh memory to decode them. Here
-// a shard's strings are views of the file's bytes and its slices are cut
-// from a few shared arrays, so decoding allocates almost nothing.
+// The packs are kept in the binary form of package codec rather than gob:
+// an incremental build reads every record (10,000 scans), and gob took a
+// fifth of a second of CPU and 30 MB of fresh memory to decode them.
 
-// A codec writes and reads the records of one kind. format names the
+// A recordCodec writes and reads the records of one kind. format names the
 // layout: a file in another layout is not read (the pack starts empty).
-type codec[T any] struct {
+type recordCodec[T any] struct {
 	format string
-	put    func(*encoder, T)
-	get    func(*decoder) T
+	put    func(*codec.Encoder, T)
+	get    func(*recordDecoder) T
 }
 
-// errDamaged is any file a decoder cannot read to the end.
-var errDamaged = errors.New("damaged cache file")
-
-type encoder struct{ b []byte }
-
-func (e *encoder) uint(n uint64) { e.b = binary.AppendUvarint(e.b, n) }
-func (e *encoder) int(n int64)   { e.b = binary.AppendVarint(e.b, n) }
-func (e *encoder) bool(v bool)   { e.uint(map[bool]uint64{false: 0, true: 1}[v]) }
-
-func (e *encoder) str(s string) {
-	e.uint(uint64(len(s)))
-	e.b = append(e.b, s...)
+// recordDecoder is a decoder with arrays to cut the records' slices from.
+type recordDecoder struct {
+	*codec.Decoder
+	findings codec.Arena[article.Finding]
+	refs     codec.Arena[images.Ref]
 }
 
-func (e *encoder) strs(ss []string) {
-	e.uint(uint64(len(ss)))
-	for _, s := range ss {
-		e.str(s)
-	}
-}
-
-// decoder reads what an encoder wrote. After the first error every read
-// returns a zero value and err says what went wrong.
-type decoder struct {
-	data []byte
-	text string // data, as a string sharing its memory
-	i    int
-	err  error
-
-	strings  arena[string]
-	findings arena[article.Finding]
-	refs     arena[images.Ref]
-}
-
-// newDecoder reads data, which must not be changed afterwards: the strings
-// read share its memory.
-func newDecoder(data []byte) *decoder {
-	return &decoder{data: data, text: unsafe.String(unsafe.SliceData(data), len(data))}
-}
-
-func (d *decoder) fail() { d.err, d.i = errDamaged, len(d.data) }
-
-func (d *decoder) uint() uint64 {
-	if d.err != nil {
-		return 0
-	}
-	v, n := binary.Uvarint(d.data[d.i:])
-	if n <= 0 {
-		d.fail()
-		return 0
-	}
-	d.i += n
-	return v
-}
-
-func (d *decoder) int() int64 {
-	if d.err != nil {
-		return 0
-	}
-	v, n := binary.Varint(d.data[d.i:])
-	if n <= 0 {
-		d.fail()
-		return 0
-	}
-	d.i += n
-	return v
-}
-
-func (d *decoder) bool() bool { return d.uint() == 1 }
-
-// count reads a length or a number of items, each taking at least a byte.
-func (d *decoder) count() int {
-	n := d.uint()
-	if n > uint64(len(d.data)-d.i) {
-		d.fail()
-		return 0
-	}
-	return int(n)
-}
-
-func (d *decoder) str() string {
-	n := d.count()
-	s := d.text[d.i : d.i+n]
-	d.i += n
-	return s
-}
-
-func (d *decoder) strs() []string {
-	ss := d.strings.take(d.count())
-	for i := range ss {
-		ss[i] = d.str()
-	}
-	return ss
-}
-
-func (d *decoder) key() Key {
-	var k Key
-	if len(d.data)-d.i < len(k) {
-		d.fail()
-		return k
-	}
-	d.i += copy(k[:], d.data[d.i:])
-	return k
-}
-
-// arena hands out slices of a few large arrays, instead of one array each.
-type arena[T any] struct{ free []T }
-
-func (a *arena[T]) take(n int) []T {
-	if n == 0 {
-		return nil
-	}
-	if len(a.free) < n {
-		a.free = make([]T, max(n, 4096))
-	}
-	s := a.free[:n:n] // full: an append to it copies, never overwrites the next
-	a.free = a.free[n:]
-	return s
-}
-
-func putFindings(e *encoder, fs []article.Finding) {
-	e.uint(uint64(len(fs)))
+func putFindings(e *codec.Encoder, fs []article.Finding) {
+	e.Uint(uint64(len(fs)))
 	for _, f := range fs {
-		e.str(f.File)
-		e.int(int64(f.Line))
-		e.int(int64(f.Col))
-		e.int(int64(f.Severity))
-		e.str(f.Rule)
-		e.str(f.Message)
-		e.str(f.Stage)
-		e.bool(f.Fixable)
+		e.String(f.File)
+		e.Int(int64(f.Line))
+		e.Int(int64(f.Col))
+		e.Int(int64(f.Severity))
+		e.String(f.Rule)
+		e.String(f.Message)
+		e.String(f.Stage)
+		e.Bool(f.Fixable)
 	}
 }
 
-func getFindings(d *decoder) []article.Finding {
-	fs := d.findings.take(d.count())
+func getFindings(d *recordDecoder) []article.Finding {
+	fs := d.findings.Take(d.Count())
 	for i := range fs {
-		fs[i] = article.Finding{File: d.str(), Line: int(d.int()), Col: int(d.int()), Severity: article.Severity(d.int()),
-			Rule: d.str(), Message: d.str(), Stage: d.str(), Fixable: d.bool()}
+		fs[i] = article.Finding{File: d.String(), Line: int(d.Int()), Col: int(d.Int()), Severity: article.Severity(d.Int()),
+			Rule: d.String(), Message: d.String(), Stage: d.String(), Fixable: d.Bool()}
 	}
 	return fs
 }
 
-// putTime keeps an instant (the zone is not kept: read back, it is UTC).
-func putTime(e *encoder, t time.Time) {
-	e.bool(!t.IsZero())
-	if !t.IsZero() {
-		e.int(t.Unix())
-		e.int(int64(t.Nanosecond()))
-	}
-}
-
-func getTime(d *decoder) time.Time {
-	if !d.bool() {
-		return time.Time{}
-	}
-	return time.Unix(d.int(), d.int()).UTC()
-}
-
-var scanCodec = codec[Scan]{
+var scanCodec = recordCodec[Scan]{
 	format: "scans-1",
-	put: func(e *encoder, s Scan) {
+	put: func(e *codec.Encoder, s Scan) {
 		putFindings(e, s.Findings)
-		e.str(s.Account)
-		e.str(s.Source)
-		e.str(s.Path)
-		e.bool(s.Readable)
-		e.strs(s.URLs)
-		e.uint(uint64(len(s.Images)))
+		e.String(s.Account)
+		e.String(s.Source)
+		e.String(s.Path)
+		e.Bool(s.Readable)
+		e.Strings(s.URLs)
+		e.Uint(uint64(len(s.Images)))
 		for _, r := range s.Images {
-			e.str(r.Key)
-			e.str(r.URL)
+			e.String(r.Key)
+			e.String(r.URL)
 		}
-		e.strs(s.Hrefs)
-		putTime(e, s.Date)
-		e.strs(s.Categories)
+		e.Strings(s.Hrefs)
+		e.Time(s.Date)
+		e.Strings(s.Categories)
 	},
-	get: func(d *decoder) Scan {
-		s := Scan{Findings: getFindings(d), Account: d.str(), Source: d.str(), Path: d.str(), Readable: d.bool(), URLs: d.strs()}
-		s.Images = d.refs.take(d.count())
+	get: func(d *recordDecoder) Scan {
+		s := Scan{Findings: getFindings(d), Account: d.String(), Source: d.String(), Path: d.String(), Readable: d.Bool(), URLs: d.Strings()}
+		s.Images = d.refs.Take(d.Count())
 		for i := range s.Images {
-			s.Images[i] = images.Ref{Key: d.str(), URL: d.str()}
+			s.Images[i] = images.Ref{Key: d.String(), URL: d.String()}
 		}
-		s.Hrefs, s.Date, s.Categories = d.strs(), getTime(d), d.strs()
+		s.Hrefs, s.Date, s.Categories = d.Strings(), d.Time(), d.Strings()
 		return s
 	},
 }
 
-var stagedCodec = codec[Staged]{
+var stagedCodec = recordCodec[Staged]{
 	format: "staged-1",
-	put: func(e *encoder, s Staged) {
-		e.str(s.Path)
+	put: func(e *codec.Encoder, s Staged) {
+		e.String(s.Path)
 		putFindings(e, s.Findings)
 	},
-	get: func(d *decoder) Staged { return Staged{Path: d.str(), Findings: getFindings(d)} },
+	get: func(d *recordDecoder) Staged { return Staged{Path: d.String(), Findings: getFindings(d)} },
 }
 
-var fileCodec = codec[FileStat]{
+var fileCodec = recordCodec[FileStat]{
 	format: "files-1",
-	put: func(e *encoder, s FileStat) {
-		e.int(s.Size)
-		e.int(s.ModTime)
-		e.uint(uint64(s.Mode))
-		e.b = append(e.b, s.Key[:]...)
+	put: func(e *codec.Encoder, s FileStat) {
+		e.Int(s.Size)
+		e.Int(s.ModTime)
+		e.Uint(uint64(s.Mode))
+		e.Bytes(s.Key[:])
 	},
-	get: func(d *decoder) FileStat {
-		return FileStat{Size: d.int(), ModTime: d.int(), Mode: os.FileMode(d.uint()), Key: d.key()}
+	get: func(d *recordDecoder) FileStat {
+		s := FileStat{Size: d.Int(), ModTime: d.Int(), Mode: os.FileMode(d.Uint())}
+		d.Bytes(s.Key[:])
+		return s
 	},
 }
 
 // encode writes records in c's layout.
-func (c codec[T]) encode(records map[Key]T) []byte {
-	e := &encoder{}
-	e.str(c.format)
-	e.uint(uint64(len(records)))
+func (c recordCodec[T]) encode(records map[Key]T) []byte {
+	e := &codec.Encoder{}
+	e.String(c.format)
+	e.Uint(uint64(len(records)))
 	for k, v := range records {
-		e.b = append(e.b, k[:]...)
+		e.Bytes(k[:])
 		c.put(e, v)
 	}
-	return e.b
+	return e.B
 }
 
 // decode reads what encode wrote.
-func (c codec[T]) decode(data []byte) (map[Key]T, error) {
-	d := newDecoder(data)
-	if d.str() != c.format {
-		return nil, errDamaged
+func (c recordCodec[T]) decode(data []byte) (map[Key]T, error) {
+	d := &recordDecoder{Decoder: codec.NewDecoder(data)}
+	if d.String() != c.format {
+		return nil, codec.ErrDamaged
 	}
-	n := d.count()
+	n := d.Count()
 	records := make(map[Key]T, n)
 	for range n {
-		k := d.key()
+		var k Key
+		d.Bytes(k[:])
 		records[k] = c.get(d)
 	}
-	if d.err == nil && d.i != len(d.data) {
-		d.fail()
-	}
-	if d.err != nil {
-		return nil, d.err
+	if err := d.End(); err != nil {
+		return nil, err
 	}
 	return records, nil
 }

@@ -48,7 +48,7 @@ func filled(v reflect.Value, seed *int) {
 	}
 }
 
-func roundTrip[T any](t *testing.T, c codec[T]) {
+func roundTrip[T any](t *testing.T, c recordCodec[T]) {
 	t.Helper()
 	records := map[Key]T{}
 	seed := 0

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cespare/xxhash/v2"
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/spf13/afero"
@@ -66,12 +67,18 @@ func NewManifest() *Manifest { return &Manifest{entries: map[string]Entry{}} }
 // The format is JSON Lines sorted by key, so diffs and merges of a
 // committed store stay small.
 func LoadManifest(fsys afero.Fs, name string) (*Manifest, error) {
+	m, _, err := loadManifest(fsys, name)
+	return m, err
+}
+
+// loadManifest is LoadManifest, also returning the hash of the bytes read.
+func loadManifest(fsys afero.Fs, name string) (*Manifest, uint64, error) {
 	f, err := fsys.Open(name)
 	if errors.Is(err, fs.ErrNotExist) {
-		return NewManifest(), nil
+		return NewManifest(), xxhash.Sum64(nil), nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("image manifest: %w", err)
+		return nil, 0, fmt.Errorf("image manifest: %w", err)
 	}
 	defer f.Close()
 	m := NewManifest()
@@ -83,19 +90,20 @@ func LoadManifest(fsys afero.Fs, name string) (*Manifest, error) {
 	// Streamed, not read whole: the entries are all that is kept. Read with
 	// JSON v2, a third quicker than encoding/json on a manifest of 30,000
 	// images (written with encoding/json, whose output it reads the same).
-	dec := jsontext.NewDecoder(bufio.NewReaderSize(f, 64<<10))
+	h := xxhash.New()
+	dec := jsontext.NewDecoder(bufio.NewReaderSize(io.TeeReader(f, h), 64<<10))
 	for dec.PeekKind() != 0 { // 0: the end, or an error ReadToken returns
 		var e Entry
 		offset := dec.InputOffset()
 		if err := jsonv2.UnmarshalDecode(dec, &e); err != nil || e.Key == "" {
-			return nil, fmt.Errorf("%s:%d: not a manifest entry: %v", name, lineAt(fsys, name, offset), err)
+			return nil, 0, fmt.Errorf("%s:%d: not a manifest entry: %v", name, lineAt(fsys, name, offset), err)
 		}
 		m.entries[e.Key] = e
 	}
 	if _, err := dec.ReadToken(); err != io.EOF {
-		return nil, fmt.Errorf("%s:%d: not a manifest entry: %v", name, lineAt(fsys, name, dec.InputOffset()), err)
+		return nil, 0, fmt.Errorf("%s:%d: not a manifest entry: %v", name, lineAt(fsys, name, dec.InputOffset()), err)
 	}
-	return m, nil
+	return m, h.Sum64(), nil
 }
 
 // lineAt is the line of a file an entry at offset starts on, for errors.
@@ -154,7 +162,11 @@ func (m *Manifest) Entries() []Entry {
 
 // Save writes the manifest atomically, if it changed since it was read or
 // last saved.
-func (m *Manifest) Save(fsys afero.Fs, name string) error {
+func (m *Manifest) Save(fsys afero.Fs, name string) error { return m.save(fsys, name, "") }
+
+// save is Save, also writing the manifest's index (see loadIndexed) when
+// index is set.
+func (m *Manifest) save(fsys afero.Fs, name, index string) error {
 	m.mu.Lock()
 	dirty := m.dirty
 	m.dirty = false
@@ -163,7 +175,8 @@ func (m *Manifest) Save(fsys afero.Fs, name string) error {
 		return nil
 	}
 	var buf bytes.Buffer
-	for _, e := range m.Entries() {
+	entries := m.Entries()
+	for _, e := range entries {
 		line, err := json.Marshal(e)
 		if err != nil {
 			return err
@@ -176,6 +189,13 @@ func (m *Manifest) Save(fsys afero.Fs, name string) error {
 		m.dirty = true
 		m.mu.Unlock()
 		return fmt.Errorf("image manifest: %w", err)
+	}
+	if index != "" {
+		byKey := make(map[string]Entry, len(entries))
+		for _, e := range entries {
+			byKey[e.Key] = e
+		}
+		writeIndex(fsys, index, xxhash.Sum64(buf.Bytes()), byKey)
 	}
 	return nil
 }

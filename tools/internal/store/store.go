@@ -20,8 +20,9 @@ import (
 
 // Store is a directory of content-addressed files plus its manifest.
 type Store struct {
-	fs  afero.Fs
-	dir string
+	fs    afero.Fs
+	dir   string
+	index string // of the manifest (see loadIndexed); "" keeps none
 
 	mu          sync.Mutex
 	manifest    *Manifest
@@ -38,11 +39,15 @@ const ManifestName = "manifest.jsonl"
 
 // Open opens the store in dir (creating it if needed) and reads its
 // manifest. Use Lock before writing when other processes may share it.
-func Open(fsys afero.Fs, dir string) (*Store, error) {
+func Open(fsys afero.Fs, dir string) (*Store, error) { return OpenIndexed(fsys, dir, "") }
+
+// OpenIndexed is Open, keeping an index of the manifest, which reads
+// faster, in the file index (outside the store: it is derived data).
+func OpenIndexed(fsys afero.Fs, dir, index string) (*Store, error) {
 	if err := fsys.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("image store %s: %w", dir, err)
 	}
-	s := &Store{fs: fsys, dir: dir}
+	s := &Store{fs: fsys, dir: dir, index: index}
 	if err := s.readManifest(); err != nil {
 		return nil, err
 	}
@@ -73,7 +78,14 @@ func (s *Store) readManifest() error {
 	if s.manifest != nil && stamp == s.read {
 		return nil
 	}
-	m, err := LoadManifest(s.fs, path.Join(s.dir, ManifestName))
+	name := path.Join(s.dir, ManifestName)
+	var m *Manifest
+	var err error
+	if s.index == "" {
+		m, err = LoadManifest(s.fs, name)
+	} else {
+		m, err = loadIndexed(s.fs, name, s.index)
+	}
 	if err != nil {
 		return err
 	}
@@ -185,7 +197,7 @@ func ListFiles(fsys afero.Fs, dir string) (map[string]bool, error) {
 // WithoutManifest is the store for finding its files only, without the
 // manifest's memory (Manifest returns nil).
 func (s *Store) WithoutManifest() *Store {
-	return &Store{fs: s.fs, dir: s.dir}
+	return &Store{fs: s.fs, dir: s.dir, index: s.index}
 }
 
 // Path is where the named file is in the store's fs.
@@ -193,7 +205,7 @@ func (s *Store) Path(name string) string { return path.Join(s.dir, name) }
 
 // Save writes the manifest atomically.
 func (s *Store) Save() error {
-	return s.manifest.Save(s.fs, path.Join(s.dir, ManifestName))
+	return s.manifest.save(s.fs, path.Join(s.dir, ManifestName), s.index)
 }
 
 // Clean removes what a killed run may have left: temporary files. Call it

@@ -1,0 +1,71 @@
+package codec
+
+import (
+	"errors"
+	"slices"
+	"testing"
+	"time"
+)
+
+func TestRoundTrip(t *testing.T) {
+	when := time.Date(2024, 2, 29, 23, 59, 58, 123456789, time.FixedZone("CST", 8*3600))
+	e := &Encoder{}
+	e.Uint(1 << 40)
+	e.Int(-7)
+	e.Bool(true)
+	e.String("标题 <&>")
+	e.Strings([]string{"a", "", "c"})
+	e.Strings(nil)
+	e.Bytes([]byte{1, 2, 3})
+	e.Time(when)
+	e.Time(time.Time{})
+
+	d := NewDecoder(e.B)
+	var b [3]byte
+	u, i, ok, s, ss, none := d.Uint(), d.Int(), d.Bool(), d.String(), d.Strings(), d.Strings()
+	d.Bytes(b[:])
+	at, zero := d.Time(), d.Time()
+	if err := d.End(); err != nil {
+		t.Fatal(err)
+	}
+	if u != 1<<40 || i != -7 || !ok || s != "标题 <&>" || !slices.Equal(ss, []string{"a", "", "c"}) || none != nil || b != [3]byte{1, 2, 3} {
+		t.Errorf("read %v %v %v %q %q %v %v", u, i, ok, s, ss, none, b)
+	}
+	if !at.Equal(when) || at.Location() != time.UTC || !zero.IsZero() {
+		t.Errorf("times %v %v", at, zero)
+	}
+}
+
+func TestDamage(t *testing.T) {
+	str := func(s string) []byte { e := &Encoder{}; e.String(s); return e.B }
+	for name, tt := range map[string]struct {
+		data []byte
+		read func(*Decoder)
+	}{
+		"string cut short":   {str("hello")[:4], func(d *Decoder) { d.String() }},
+		"count past the end": {[]byte{200, 1}, func(d *Decoder) { d.Strings() }},
+		"varint cut short":   {[]byte{0x80}, func(d *Decoder) { d.Uint() }},
+		"not a bool":         {[]byte{2}, func(d *Decoder) { d.Bool() }},
+		"bytes cut short":    {[]byte{1}, func(d *Decoder) { d.Bytes(make([]byte, 2)) }},
+		"data left over":     {append(str("a"), 0), func(d *Decoder) { d.String() }},
+		"nothing to read":    {nil, func(d *Decoder) { d.Int() }},
+	} {
+		d := NewDecoder(tt.data)
+		tt.read(d)
+		if err := d.End(); !errors.Is(err, ErrDamaged) {
+			t.Errorf("%s: %v, want ErrDamaged", name, err)
+		}
+	}
+}
+
+// Slices from an arena do not overlap: appending to one leaves the next
+// as it was.
+func TestArenaSlicesAreFull(t *testing.T) {
+	var a Arena[int]
+	x, y := a.Take(2), a.Take(2)
+	y[0] = 9
+	x = append(x, 1)
+	if y[0] != 9 || len(x) != 3 {
+		t.Errorf("x %v y %v", x, y)
+	}
+}

@@ -30,13 +30,13 @@ type recordDecoder struct {
 func putFindings(e *codec.Encoder, fs []article.Finding) {
 	e.Uint(uint64(len(fs)))
 	for _, f := range fs {
-		e.String(f.File)
+		e.Text(f.File)
 		e.Int(int64(f.Line))
 		e.Int(int64(f.Col))
 		e.Int(int64(f.Severity))
-		e.String(f.Rule)
-		e.String(f.Message)
-		e.String(f.Stage)
+		e.Text(f.Rule)
+		e.Text(f.Message)
+		e.Text(f.Stage)
 		e.Bool(f.Fixable)
 	}
 }
@@ -44,8 +44,8 @@ func putFindings(e *codec.Encoder, fs []article.Finding) {
 func getFindings(d *recordDecoder) []article.Finding {
 	fs := d.findings.Take(d.Count())
 	for i := range fs {
-		fs[i] = article.Finding{File: d.String(), Line: int(d.Int()), Col: int(d.Int()), Severity: article.Severity(d.Int()),
-			Rule: d.String(), Message: d.String(), Stage: d.String(), Fixable: d.Bool()}
+		fs[i] = article.Finding{File: d.Text(), Line: int(d.Int()), Col: int(d.Int()), Severity: article.Severity(d.Int()),
+			Rule: d.Text(), Message: d.Text(), Stage: d.Text(), Fixable: d.Bool()}
 	}
 	return fs
 }
@@ -54,27 +54,27 @@ var scanCodec = recordCodec[Scan]{
 	format: "scans-1",
 	put: func(e *codec.Encoder, s Scan) {
 		putFindings(e, s.Findings)
-		e.String(s.Account)
-		e.String(s.Source)
-		e.String(s.Path)
+		e.Text(s.Account)
+		e.Text(s.Source)
+		e.Text(s.Path)
 		e.Bool(s.Readable)
-		e.Strings(s.URLs)
+		e.Texts(s.URLs)
 		e.Uint(uint64(len(s.Images)))
 		for _, r := range s.Images {
-			e.String(r.Key)
-			e.String(r.URL)
+			e.Text(r.Key)
+			e.Text(r.URL)
 		}
-		e.Strings(s.Hrefs)
+		e.Texts(s.Hrefs)
 		e.Time(s.Date)
-		e.Strings(s.Categories)
+		e.Texts(s.Categories)
 	},
 	get: func(d *recordDecoder) Scan {
-		s := Scan{Findings: getFindings(d), Account: d.String(), Source: d.String(), Path: d.String(), Readable: d.Bool(), URLs: d.Strings()}
+		s := Scan{Findings: getFindings(d), Account: d.Text(), Source: d.Text(), Path: d.Text(), Readable: d.Bool(), URLs: d.Texts()}
 		s.Images = d.refs.Take(d.Count())
 		for i := range s.Images {
-			s.Images[i] = images.Ref{Key: d.String(), URL: d.String()}
+			s.Images[i] = images.Ref{Key: d.Text(), URL: d.Text()}
 		}
-		s.Hrefs, s.Date, s.Categories = d.Strings(), d.Time(), d.Strings()
+		s.Hrefs, s.Date, s.Categories = d.Texts(), d.Time(), d.Texts()
 		return s
 	},
 }
@@ -82,10 +82,10 @@ var scanCodec = recordCodec[Scan]{
 var stagedCodec = recordCodec[Staged]{
 	format: "staged-1",
 	put: func(e *codec.Encoder, s Staged) {
-		e.String(s.Path)
+		e.Text(s.Path)
 		putFindings(e, s.Findings)
 	},
-	get: func(d *recordDecoder) Staged { return Staged{Path: d.String(), Findings: getFindings(d)} },
+	get: func(d *recordDecoder) Staged { return Staged{Path: d.Text(), Findings: getFindings(d)} },
 }
 
 var fileCodec = recordCodec[FileStat]{
@@ -106,7 +106,7 @@ var fileCodec = recordCodec[FileStat]{
 // encode writes records in c's layout.
 func (c recordCodec[T]) encode(records map[Key]T) []byte {
 	e := &codec.Encoder{}
-	e.String(c.format)
+	e.Text(c.format)
 	e.Uint(uint64(len(records)))
 	for k, v := range records {
 		e.Bytes(k[:])
@@ -118,7 +118,7 @@ func (c recordCodec[T]) encode(records map[Key]T) []byte {
 // decode reads what encode wrote.
 func (c recordCodec[T]) decode(data []byte) (map[Key]T, error) {
 	d := &recordDecoder{Decoder: codec.NewDecoder(data)}
-	if d.String() != c.format {
+	if d.Text() != c.format {
 		return nil, codec.ErrDamaged
 	}
 	n := d.Count()

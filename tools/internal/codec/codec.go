@@ -39,17 +39,17 @@ func (e *Encoder) Bool(v bool) {
 	}
 }
 
-// String appends s, its length first.
-func (e *Encoder) String(s string) {
+// Text appends s, its length first.
+func (e *Encoder) Text(s string) {
 	e.Uint(uint64(len(s)))
 	e.B = append(e.B, s...)
 }
 
-// Strings appends ss, their number first.
-func (e *Encoder) Strings(ss []string) {
+// Texts appends ss, their number first.
+func (e *Encoder) Texts(ss []string) {
 	e.Uint(uint64(len(ss)))
 	for _, s := range ss {
-		e.String(s)
+		e.Text(s)
 	}
 }
 
@@ -147,19 +147,19 @@ func (d *Decoder) Count() int {
 	return int(n)
 }
 
-// String reads what Encoder.String wrote.
-func (d *Decoder) String() string {
+// Text reads what Encoder.Text wrote.
+func (d *Decoder) Text() string {
 	n := d.Count()
 	s := d.text[d.i : d.i+n]
 	d.i += n
 	return s
 }
 
-// Strings reads what Encoder.Strings wrote; none reads as nil.
-func (d *Decoder) Strings() []string {
+// Texts reads what Encoder.Texts wrote; none reads as nil.
+func (d *Decoder) Texts() []string {
 	ss := d.strings.Take(d.Count())
 	for i := range ss {
-		ss[i] = d.String()
+		ss[i] = d.Text()
 	}
 	return ss
 }

@@ -13,16 +13,16 @@ func TestRoundTrip(t *testing.T) {
 	e.Uint(1 << 40)
 	e.Int(-7)
 	e.Bool(true)
-	e.String("标题 <&>")
-	e.Strings([]string{"a", "", "c"})
-	e.Strings(nil)
+	e.Text("标题 <&>")
+	e.Texts([]string{"a", "", "c"})
+	e.Texts(nil)
 	e.Bytes([]byte{1, 2, 3})
 	e.Time(when)
 	e.Time(time.Time{})
 
 	d := NewDecoder(e.B)
 	var b [3]byte
-	u, i, ok, s, ss, none := d.Uint(), d.Int(), d.Bool(), d.String(), d.Strings(), d.Strings()
+	u, i, ok, s, ss, none := d.Uint(), d.Int(), d.Bool(), d.Text(), d.Texts(), d.Texts()
 	d.Bytes(b[:])
 	at, zero := d.Time(), d.Time()
 	if err := d.End(); err != nil {
@@ -37,17 +37,17 @@ func TestRoundTrip(t *testing.T) {
 }
 
 func TestDamage(t *testing.T) {
-	str := func(s string) []byte { e := &Encoder{}; e.String(s); return e.B }
+	str := func(s string) []byte { e := &Encoder{}; e.Text(s); return e.B }
 	for name, tt := range map[string]struct {
 		data []byte
 		read func(*Decoder)
 	}{
-		"string cut short":   {str("hello")[:4], func(d *Decoder) { d.String() }},
-		"count past the end": {[]byte{200, 1}, func(d *Decoder) { d.Strings() }},
+		"string cut short":   {str("hello")[:4], func(d *Decoder) { d.Text() }},
+		"count past the end": {[]byte{200, 1}, func(d *Decoder) { d.Texts() }},
 		"varint cut short":   {[]byte{0x80}, func(d *Decoder) { d.Uint() }},
 		"not a bool":         {[]byte{2}, func(d *Decoder) { d.Bool() }},
 		"bytes cut short":    {[]byte{1}, func(d *Decoder) { d.Bytes(make([]byte, 2)) }},
-		"data left over":     {append(str("a"), 0), func(d *Decoder) { d.String() }},
+		"data left over":     {append(str("a"), 0), func(d *Decoder) { d.Text() }},
 		"nothing to read":    {nil, func(d *Decoder) { d.Int() }},
 	} {
 		d := NewDecoder(tt.data)

@@ -44,43 +44,43 @@ func fileSum(fsys afero.Fs, name string) (uint64, error) {
 }
 
 func putEntry(e *codec.Encoder, en Entry) {
-	e.String(en.Key)
-	e.String(en.URL)
-	e.String(string(en.Status))
-	e.String(en.File)
+	e.Text(en.Key)
+	e.Text(en.URL)
+	e.Text(string(en.Status))
+	e.Text(en.File)
 	e.Int(int64(en.Width))
 	e.Int(int64(en.Height))
-	e.String(en.Format)
+	e.Text(en.Format)
 	e.Int(en.Bytes)
 	e.Uint(uint64(len(en.Variants)))
 	for w, f := range en.Variants {
 		e.Int(int64(w))
-		e.String(f)
+		e.Text(f)
 	}
 	e.Time(en.Fetched)
-	e.String(en.Error)
+	e.Text(en.Error)
 	e.Bool(en.Permanent)
 	e.Int(int64(en.Attempts))
 }
 
 func getEntry(d *codec.Decoder) Entry {
-	en := Entry{Key: d.String(), URL: d.String(), Status: Status(d.String()), File: d.String(),
-		Width: int(d.Int()), Height: int(d.Int()), Format: d.String(), Bytes: d.Int()}
+	en := Entry{Key: d.Text(), URL: d.Text(), Status: Status(d.Text()), File: d.Text(),
+		Width: int(d.Int()), Height: int(d.Int()), Format: d.Text(), Bytes: d.Int()}
 	if n := d.Count(); n > 0 {
 		en.Variants = make(map[int]string, n)
 		for range n {
 			w := int(d.Int())
-			en.Variants[w] = d.String()
+			en.Variants[w] = d.Text()
 		}
 	}
-	en.Fetched, en.Error, en.Permanent, en.Attempts = d.Time(), d.String(), d.Bool(), int(d.Int())
+	en.Fetched, en.Error, en.Permanent, en.Attempts = d.Time(), d.Text(), d.Bool(), int(d.Int())
 	return en
 }
 
 // encodeIndex writes the index of entries, read from a manifest of hash sum.
 func encodeIndex(sum uint64, entries map[string]Entry) []byte {
 	e := &codec.Encoder{}
-	e.String(indexFormat)
+	e.Text(indexFormat)
 	e.Uint(sum)
 	e.Uint(uint64(len(entries)))
 	for _, en := range entries {
@@ -92,7 +92,7 @@ func encodeIndex(sum uint64, entries map[string]Entry) []byte {
 // decodeIndex reads an index, if it is of the manifest of hash sum.
 func decodeIndex(data []byte, sum uint64) (map[string]Entry, error) {
 	d := codec.NewDecoder(data)
-	if d.String() != indexFormat || d.Uint() != sum {
+	if d.Text() != indexFormat || d.Uint() != sum {
 		return nil, codec.ErrDamaged
 	}
 	n := d.Count()

@@ -154,7 +154,7 @@ func scanOf(a *article.Article) cache.Scan {
 	if a.FrontMatter.Values != nil {
 		it := validate.ItemOf(a)
 		s.Source, s.Path, s.Readable = it.Source, it.Path, true
-		s.URLs = links.URLsOf(a)
+		s.URLKeys = links.URLKeys(links.URLsOf(a))
 		if d, err := htime.ToTimeInDefaultLocationE(a.FrontMatter.Values["date"], time.UTC); err == nil {
 			s.Date = d
 		}
@@ -168,7 +168,7 @@ func scanOf(a *article.Article) cache.Scan {
 	}
 	if !a.HasErrors() {
 		s.Images = images.Scan(a.Body)
-		s.Hrefs = links.Hrefs(a.Body)
+		s.Links = links.LinksOf(links.Hrefs(a.Body))
 	}
 	return s
 }
@@ -196,13 +196,13 @@ func (r *run) scanLinks(ctx context.Context) error {
 	entries := make([]links.Entry, 0, len(r.items))
 	for _, it := range r.items {
 		if it.scan.Readable {
-			entries = append(entries, links.Entry{Path: it.a.Path, File: it.a.File, Built: !it.a.HasErrors(), URLs: it.scan.URLs})
+			entries = append(entries, links.Entry{Path: it.a.Path, File: it.a.File, Built: !it.a.HasErrors(), Keys: it.scan.URLKeys})
 		}
 	}
 	r.graph = links.NewGraph(links.NewIndex(entries, eq.keys))
 	for _, it := range r.items {
 		if !it.a.HasErrors() {
-			r.graph.Add(it.a, it.scan.Hrefs)
+			r.graph.Add(it.a, it.scan.Links)
 		}
 	}
 	r.report.AddStage(report.Stage{Name: "scan", Articles: len(r.items), Duration: time.Since(start)})
@@ -390,9 +390,9 @@ func (r *run) stagedKey(it *item, mediaPrefix string) cache.Key {
 		e, _ := m.Get(ref.Key)
 		b = appendEntry(b, e)
 	}
-	b = binary.AppendUvarint(b, uint64(len(it.scan.Hrefs)))
-	for _, h := range it.scan.Hrefs {
-		b = r.graph.AppendResolution(b, h)
+	b = binary.AppendUvarint(b, uint64(len(it.scan.Links)))
+	for _, l := range it.scan.Links {
+		b = r.graph.AppendResolution(b, l)
 	}
 	b = appendStrings(b, r.graph.CitedBy(it.a.Path)...)
 	l := r.lists[links.RefOf(it.a.Path)]

@@ -30,12 +30,13 @@ import (
 
 	"github.com/archivemirror/mirror/tools/internal/article"
 	"github.com/archivemirror/mirror/tools/internal/images"
+	"github.com/archivemirror/mirror/tools/internal/links"
 	"github.com/archivemirror/mirror/tools/internal/safefile"
 )
 
 // Version is part of every key: bump it when a change to the stages changes
 // what they produce, so old records are not used.
-const Version = "mirror-cache-5"
+const Version = "mirror-cache-6"
 
 // Key identifies a record.
 type Key [sha256.Size]byte
@@ -61,9 +62,9 @@ type Scan struct {
 	Source   string
 	Path     string // the URL path Hugo gives it
 	Readable bool
-	URLs     []string
+	URLKeys  []string // the keys of the URLs it is known by (see links.URLKeys)
 	Images   []images.Ref
-	Hrefs    []string
+	Links    []links.Link
 	// For the lists of related and neighbouring articles.
 	Date       time.Time
 	Categories []string

@@ -6,6 +6,7 @@ import (
 	"github.com/archivemirror/mirror/tools/internal/article"
 	"github.com/archivemirror/mirror/tools/internal/codec"
 	"github.com/archivemirror/mirror/tools/internal/images"
+	"github.com/archivemirror/mirror/tools/internal/links"
 )
 
 // The packs are kept in the binary form of package codec rather than gob:
@@ -25,6 +26,7 @@ type recordDecoder struct {
 	*codec.Decoder
 	findings codec.Arena[article.Finding]
 	refs     codec.Arena[images.Ref]
+	links    codec.Arena[links.Link]
 }
 
 func putFindings(e *codec.Encoder, fs []article.Finding) {
@@ -51,30 +53,39 @@ func getFindings(d *recordDecoder) []article.Finding {
 }
 
 var scanCodec = recordCodec[Scan]{
-	format: "scans-1",
+	format: "scans-2",
 	put: func(e *codec.Encoder, s Scan) {
 		putFindings(e, s.Findings)
 		e.Text(s.Account)
 		e.Text(s.Source)
 		e.Text(s.Path)
 		e.Bool(s.Readable)
-		e.Texts(s.URLs)
+		e.Texts(s.URLKeys)
 		e.Uint(uint64(len(s.Images)))
 		for _, r := range s.Images {
 			e.Text(r.Key)
 			e.Text(r.URL)
 		}
-		e.Texts(s.Hrefs)
+		e.Uint(uint64(len(s.Links)))
+		for _, l := range s.Links {
+			e.Text(l.Href)
+			e.Text(l.Key)
+			e.Text(l.Canonical)
+		}
 		e.Time(s.Date)
 		e.Texts(s.Categories)
 	},
 	get: func(d *recordDecoder) Scan {
-		s := Scan{Findings: getFindings(d), Account: d.Text(), Source: d.Text(), Path: d.Text(), Readable: d.Bool(), URLs: d.Texts()}
+		s := Scan{Findings: getFindings(d), Account: d.Text(), Source: d.Text(), Path: d.Text(), Readable: d.Bool(), URLKeys: d.Texts()}
 		s.Images = d.refs.Take(d.Count())
 		for i := range s.Images {
 			s.Images[i] = images.Ref{Key: d.Text(), URL: d.Text()}
 		}
-		s.Hrefs, s.Date, s.Categories = d.Texts(), d.Time(), d.Texts()
+		s.Links = d.links.Take(d.Count())
+		for i := range s.Links {
+			s.Links[i] = links.Link{Href: d.Text(), Key: d.Text(), Canonical: d.Text()}
+		}
+		s.Date, s.Categories = d.Time(), d.Texts()
 		return s
 	},
 }

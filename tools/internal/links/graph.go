@@ -27,14 +27,6 @@ type Graph struct {
 	missing map[string]*missingTarget  // key → what cites it
 	broken  []Broken
 	counts  Counts
-	// classified is where each href seen leads: the build asks again for
-	// every link (see Resolve), and a URL is parsed up to three times.
-	classified map[string]classified
-}
-
-type classified struct {
-	kind   linkKind
-	detail string
 }
 
 // Counts are the graph's totals.
@@ -72,7 +64,7 @@ type missingTarget struct {
 
 // NewGraph returns an empty graph over an index.
 func NewGraph(ix *Index) *Graph {
-	return &Graph{ix: ix, citedBy: map[string]map[string]bool{}, missing: map[string]*missingTarget{}, classified: map[string]classified{}}
+	return &Graph{ix: ix, citedBy: map[string]map[string]bool{}, missing: map[string]*missingTarget{}}
 }
 
 // Stage is the name the link stage files its findings under.
@@ -81,43 +73,31 @@ const Stage = "links"
 // Scan is a pipeline step: it reads an article's links, without building
 // a tree, and records where each leads.
 func (g *Graph) Scan(_ context.Context, a *article.Article) error {
-	g.Add(a, Hrefs(a.Body))
+	g.Add(a, LinksOf(Hrefs(a.Body)))
 	return nil
 }
 
-// Add records where an article's links lead, from hrefs found earlier.
-func (g *Graph) Add(a *article.Article, hrefs []string) {
-	for _, href := range hrefs {
-		g.add(a, href)
+// Add records where an article's links lead, from links found earlier.
+func (g *Graph) Add(a *article.Article, links []Link) {
+	for _, l := range links {
+		g.add(a, l)
 	}
 }
 
 // AppendResolution appends to b where a link leads, its kind and detail,
 // for cache keys: the same answer means the same rewritten link.
-func (g *Graph) AppendResolution(b []byte, href string) []byte {
-	g.mu.Lock()
-	kind, detail := g.classifyOnce(href)
-	g.mu.Unlock()
+func (g *Graph) AppendResolution(b []byte, l Link) []byte {
+	kind, detail := g.classify(l)
 	b = binary.AppendUvarint(b, uint64(kind))
 	b = binary.AppendUvarint(b, uint64(len(detail)))
 	return append(b, detail...)
 }
 
-// classifyOnce is classify, remembered; g.mu must be held.
-func (g *Graph) classifyOnce(href string) (linkKind, string) {
-	c, ok := g.classified[href]
-	if !ok {
-		c.kind, c.detail = g.classify(href)
-		g.classified[href] = c
-	}
-	return c.kind, c.detail
-}
-
-func (g *Graph) add(a *article.Article, href string) {
+func (g *Graph) add(a *article.Article, l Link) {
+	kind, detail := g.classify(l)
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.counts.Links++
-	kind, detail := g.classifyOnce(href)
 	switch kind {
 	case kindInternal:
 		g.counts.Internal++
@@ -129,11 +109,10 @@ func (g *Graph) add(a *article.Article, href string) {
 		}
 	case kindMissing:
 		g.counts.Missing++
-		key, _ := Key(href)
-		m := g.missing[key]
+		m := g.missing[l.Key]
 		if m == nil {
 			m = &missingTarget{files: map[string]bool{}}
-			g.missing[key] = m
+			g.missing[l.Key] = m
 		}
 		// Of the forms seen, show the fullest (the one with sn).
 		if len(detail) > len(m.url) {
@@ -142,7 +121,7 @@ func (g *Graph) add(a *article.Article, href string) {
 		m.files[a.File] = true
 	case kindBroken:
 		g.counts.Broken++
-		g.broken = append(g.broken, Broken{File: a.File, Href: href, Reason: detail})
+		g.broken = append(g.broken, Broken{File: a.File, Href: l.Href, Reason: detail})
 	case kindExternal:
 		g.counts.External++
 	}
@@ -159,26 +138,54 @@ const (
 )
 
 // classify says where a link leads.
-func (g *Graph) classify(href string) (linkKind, string) {
-	h := strings.TrimSpace(href)
-	if t, ok := g.ix.Lookup(h); ok {
+func (g *Graph) classify(l Link) (linkKind, string) {
+	if t, ok := g.ix.byKey[l.Key]; ok && l.Key != "" {
 		if !t.Built {
 			return kindBroken, "links to " + t.File + ", which is left out of the build (errors)"
 		}
 		return kindInternal, t.Path
 	}
-	if canon, ok := Canonical(h); ok {
-		return kindMissing, canon
+	if l.Canonical != "" {
+		return kindMissing, l.Canonical
 	}
-	if _, ok := Key(h); ok {
+	if l.Key != "" {
 		return kindExternal, ""
 	}
+	h := strings.TrimSpace(l.Href)
 	lower := strings.ToLower(h)
 	switch {
 	case h == "", strings.HasPrefix(h, "#"), strings.Contains(lower, ":") && !strings.HasPrefix(lower, "/"):
 		return kindOther, ""
 	}
 	return kindBroken, "a relative link into the source site, which the mirror does not have"
+}
+
+// A Link is an href with what of where it leads does not depend on the
+// archive, found once when its article is scanned and kept with the scan:
+// parsing every link's URL, up to three times, was most of the link
+// stage's time in a build where nothing changed.
+type Link struct {
+	Href      string
+	Key       string // see Key; "" when it has none
+	Canonical string // see Canonical; "" for all but links to WeChat articles
+}
+
+// LinkOf is the Link of an href.
+func LinkOf(href string) Link {
+	h := strings.TrimSpace(href)
+	l := Link{Href: href}
+	l.Key, _ = Key(h)
+	l.Canonical, _ = Canonical(h)
+	return l
+}
+
+// LinksOf is the Links of hrefs.
+func LinksOf(hrefs []string) []Link {
+	links := make([]Link, len(hrefs))
+	for i, h := range hrefs {
+		links[i] = LinkOf(h)
+	}
+	return links
 }
 
 // Hrefs lists the href of every <a> in a body.

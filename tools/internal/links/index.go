@@ -34,16 +34,28 @@ func RefOf(contentPath string) string {
 	return "/" + strings.TrimSuffix(contentPath, path.Ext(contentPath))
 }
 
-// Entry is what the index needs of an article.
+// Entry is what the index needs of an article: Keys are the keys of the
+// URLs it is known by (see URLsOf and URLKeys).
 type Entry struct {
 	Path, File string
 	Built      bool
-	URLs       []string
+	Keys       []string
 }
 
 // EntryOf describes a read article for the index.
 func EntryOf(a *article.Article) Entry {
-	return Entry{Path: a.Path, File: a.File, Built: !a.HasErrors(), URLs: URLsOf(a)}
+	return Entry{Path: a.Path, File: a.File, Built: !a.HasErrors(), Keys: URLKeys(URLsOf(a))}
+}
+
+// URLKeys are the keys of those of urls that have one.
+func URLKeys(urls []string) []string {
+	var keys []string
+	for _, u := range urls {
+		if key, ok := Key(u); ok {
+			keys = append(keys, key)
+		}
+	}
+	return keys
 }
 
 // NewIndex indexes the articles by the URLs they are known by (see URLsOf),
@@ -57,11 +69,9 @@ func NewIndex(entries []Entry, equivalences [][]string) *Index {
 			continue // links to it stay on the web; see refSafe
 		}
 		t := &Target{Path: e.Path, Ref: RefOf(e.Path), File: e.File, Built: e.Built}
-		for _, u := range e.URLs {
-			if key, ok := Key(u); ok {
-				if prev, dup := ix.byKey[key]; !dup || (!prev.Built && t.Built) {
-					ix.byKey[key] = t
-				}
+		for _, key := range e.Keys {
+			if prev, dup := ix.byKey[key]; !dup || (!prev.Built && t.Built) {
+				ix.byKey[key] = t
 			}
 		}
 	}
@@ -162,13 +172,7 @@ func DecodeEquivalences(file string, data []byte) ([][]string, error) {
 func KeysOf(groups [][]string) [][]string {
 	out := make([][]string, 0, len(groups))
 	for _, group := range groups {
-		var keys []string
-		for _, u := range group {
-			if key, ok := Key(u); ok {
-				keys = append(keys, key)
-			}
-		}
-		out = append(out, keys)
+		out = append(out, URLKeys(group))
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package links
 
 import (
+	"cmp"
 	"context"
 	"strings"
 
@@ -55,14 +56,12 @@ func (r *Rewriter) Rewrite(_ context.Context, a *article.Article) error {
 }
 
 func (r *Rewriter) link(a *article.Article, n *html.Node, href string) {
-	kind, detail := r.graph.classify(href)
+	l := LinkOf(href)
+	kind, detail := r.graph.classify(l)
 	switch kind {
 	case kindInternal:
 		body.SetAttr(n, "href", r.RefPrefix+RefOf(detail))
-		origin := strings.TrimSpace(href)
-		if canon, ok := Canonical(href); ok {
-			origin = canon
-		}
+		origin := cmp.Or(l.Canonical, strings.TrimSpace(href))
 		body.SetAttr(n, "data-origin", origin)
 		body.DelAttr(n, "target", "rel")
 	case kindMissing:

@@ -29,6 +29,7 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/archivemirror/mirror/tools/internal/article"
+	"github.com/archivemirror/mirror/tools/internal/codec"
 	"github.com/archivemirror/mirror/tools/internal/images"
 	"github.com/archivemirror/mirror/tools/internal/links"
 	"github.com/archivemirror/mirror/tools/internal/safefile"
@@ -128,7 +129,7 @@ func (p *pack[T]) shard(k Key) *shard[T] {
 }
 
 func (s *shard[T]) load(c recordCodec[T]) {
-	data, err := os.ReadFile(s.file)
+	data, err := codec.ReadFile(s.file)
 	if err == nil {
 		s.old, err = c.decode(data)
 	}

@@ -2,6 +2,7 @@ package codec
 
 import (
 	"errors"
+	"os"
 	"slices"
 	"testing"
 	"time"
@@ -67,5 +68,30 @@ func TestArenaSlicesAreFull(t *testing.T) {
 	x = append(x, 1)
 	if y[0] != 9 || len(x) != 3 {
 		t.Errorf("x %v y %v", x, y)
+	}
+}
+
+// A file reads the same mapped or not.
+func TestReadFile(t *testing.T) {
+	e := &Encoder{}
+	e.Texts([]string{"one", "two"})
+	name := t.TempDir() + "/f"
+	if err := os.WriteFile(name, e.B, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	defer MapFiles(false)
+	for _, mapped := range []bool{false, true} {
+		MapFiles(mapped)
+		data, err := ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := NewDecoder(data)
+		if got := d.Texts(); !slices.Equal(got, []string{"one", "two"}) || d.End() != nil {
+			t.Errorf("mapped %v: read %q, %v", mapped, got, d.End())
+		}
+	}
+	if _, err := ReadFile(name + ".missing"); err == nil {
+		t.Error("a missing file was read")
 	}
 }

@@ -1,0 +1,5 @@
+//go:build !unix
+
+package codec
+
+func mapFile(string) ([]byte, bool) { return nil, false }

@@ -94,7 +94,7 @@ func (r *run) readItem(rel, abs, file string, now time.Time) (*item, error) {
 	if err != nil {
 		return nil, err
 	}
-	name := cache.KeyOf(r.settings, []byte(rel))
+	name := cache.KeyOf(r.settingsKey[:], []byte(rel))
 	if key, ok := r.cache.File(name, info); ok {
 		if scan, ok := r.cache.Scan(key); ok {
 			return &item{key: key, scan: scan, a: &article.Article{Path: rel, File: file, Findings: withFile(scan.Findings, file)}}, nil
@@ -255,8 +255,12 @@ const (
 
 // imageRefs lists the distinct images of the articles in the build.
 func (r *run) imageRefs() []images.Ref {
-	seen := map[string]bool{}
-	var refs []images.Ref
+	n := 0
+	for _, it := range r.items {
+		n += len(it.scan.Images)
+	}
+	seen := make(map[string]bool, n)
+	refs := make([]images.Ref, 0, n)
 	for _, it := range r.items {
 		if it.a.HasErrors() {
 			continue

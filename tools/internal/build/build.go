@@ -94,12 +94,15 @@ type run struct {
 	items    []*item
 	cache    *cache.Cache
 	settings []byte // what every cache key includes: the settings
-	checker  *validate.Checker
-	stage    *stage.Stage
-	store    *store.Store
-	rewriter *images.Rewriter
-	graph    *links.Graph
-	lists    map[string]related.Lists
+	// settingsKey hashes them, for the keys of the files' names (10,000
+	// hashes of the site's config file before).
+	settingsKey cache.Key
+	checker     *validate.Checker
+	stage       *stage.Stage
+	store       *store.Store
+	rewriter    *images.Rewriter
+	graph       *links.Graph
+	lists       map[string]related.Lists
 	// equivalences are the links file's groups of URLs, read while the
 	// articles are (see setup).
 	equivalences func() equivalences
@@ -224,6 +227,7 @@ func (r *run) setup(ctx context.Context) error {
 		return err
 	}
 	r.settings = append(site, []byte("\x00"+cfg.BaseURL)...)
+	r.settingsKey = cache.KeyOf(r.settings)
 	if r.opts.NoCache {
 		r.cache = cache.Open("") // empty, and never saved: see saveCache
 	} else {

@@ -3,6 +3,8 @@ package codec
 import (
 	"os"
 	"sync/atomic"
+
+	"github.com/spf13/afero"
 )
 
 // mapping says whether ReadFile maps files (see MapFiles).
@@ -26,4 +28,12 @@ func ReadFile(name string) ([]byte, error) {
 		}
 	}
 	return os.ReadFile(name)
+}
+
+// ReadFileIn is ReadFile for a file in fsys, mapped only on the OS's.
+func ReadFileIn(fsys afero.Fs, name string) ([]byte, error) {
+	if _, ok := fsys.(*afero.OsFs); ok {
+		return ReadFile(name)
+	}
+	return afero.ReadFile(fsys, name)
 }

@@ -32,6 +32,7 @@ type publishFs struct {
 	sites      *hugolib.HugoSites
 	resolve    func(ref string) string
 	permalinks sync.Map // ref → URL, of pages found
+	dirs       sync.Map // directories known to exist
 	// pagePermalinks are the regular pages' URLs by logical path.
 	listPages      sync.Once
 	pagePermalinks map[string]string
@@ -90,8 +91,13 @@ var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // Create returns a file held in memory until it is closed. Like the disk's,
 // it fails when the directory does not exist (Hugo then creates it).
 func (fs *publishFs) Create(name string) (afero.File, error) {
-	if _, err := fs.Fs.Stat(filepath.Dir(name)); err != nil {
-		return nil, err
+	// A directory once found stays: nothing removes one while Hugo writes.
+	dir := filepath.Dir(name)
+	if _, found := fs.dirs.Load(dir); !found {
+		if _, err := fs.Fs.Stat(dir); err != nil {
+			return nil, err
+		}
+		fs.dirs.Store(dir, true)
 	}
 	buf := buffers.Get().(*bytes.Buffer)
 	buf.Reset()

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/cespare/xxhash/v2"
@@ -148,6 +149,10 @@ func (p *Published) record(rel string, pub Publication, info os.FileInfo) {
 			other = &old[i]
 		}
 	}
+	if kept(old, pub, other) {
+		s.now[rel] = old // as it was: the usual case, a page kept
+		return
+	}
 	recs := []Publication{pub}
 	if other != nil {
 		recs = append(recs, *other)
@@ -163,6 +168,17 @@ func (p *Published) record(rel string, pub Publication, info os.FileInfo) {
 	s.now[rel] = recs
 }
 
+// kept says whether old are the records of pub and other (nil: none).
+func kept(old []Publication, pub Publication, other *Publication) bool {
+	switch {
+	case other == nil:
+		return len(old) == 1 && old[0].equal(pub)
+	case len(old) == 2:
+		return old[0].equal(pub) && old[1].equal(*other) || old[1].equal(pub) && old[0].equal(*other)
+	}
+	return false
+}
+
 func (pub Publication) equal(other Publication) bool {
 	return pub.Input == other.Input && pub.Size == other.Size && pub.ModTime == other.ModTime &&
 		pub.Inode == other.Inode && slices.Equal(pub.Links, other.Links)
@@ -170,6 +186,9 @@ func (pub Publication) equal(other Publication) bool {
 
 // relTo is name's path under the site dir, as records keep it.
 func relTo(dir, name string) string {
+	if rel, ok := strings.CutPrefix(name, dir+string(filepath.Separator)); ok && filepath.Clean(rel) == rel {
+		return filepath.ToSlash(rel)
+	}
 	rel, err := filepath.Rel(dir, name)
 	if err != nil {
 		return name

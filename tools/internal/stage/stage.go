@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/archivemirror/mirror/tools/internal/article"
+	"github.com/archivemirror/mirror/tools/internal/codec"
 	"github.com/archivemirror/mirror/tools/internal/safefile"
 )
 
@@ -66,8 +67,8 @@ func New(fs afero.Fs, dir, refPrefix string, cfg Config) (*Stage, error) {
 	if refPrefix != "" {
 		s.refs = regexp.MustCompile(`"` + regexp.QuoteMeta(refPrefix) + `(/[^"{}<>&']*)"`)
 	}
-	if data, err := afero.ReadFile(fs, s.indexFile()); err == nil {
-		json.Unmarshal(data, &s.previous)
+	if data, err := codec.ReadFileIn(fs, s.indexFile()); err == nil {
+		s.previous = decodeIndex(data) // none, if damaged or of an earlier version
 	}
 	if cfg.SpliceBodies {
 		secret, err := s.loadSecret()
@@ -109,11 +110,40 @@ func (s *Stage) Finish() error {
 	if !s.changing && maps.Equal(s.written, s.previous) {
 		return nil // the index says so already
 	}
-	data, err := json.Marshal(s.written)
-	if err != nil {
-		return err
+	return safefile.Write(s.fs, s.indexFile(), encodeIndex(s.written), 0o644)
+}
+
+// The index, of each staged file what it holds, is kept in the binary
+// form of package codec: as JSON, reading and writing it took a tenth of
+// a second of an incremental build at 10,000 articles.
+const indexFormat = "stage-index-1"
+
+func encodeIndex(index map[string]string) []byte {
+	e := &codec.Encoder{}
+	e.Text(indexFormat)
+	e.Uint(uint64(len(index)))
+	for rel, digest := range index {
+		e.Text(rel)
+		e.Text(digest)
 	}
-	return afero.WriteFile(s.fs, s.indexFile(), data, 0o644)
+	return e.B
+}
+
+func decodeIndex(data []byte) map[string]string {
+	d := codec.NewDecoder(data)
+	if d.Text() != indexFormat {
+		return map[string]string{}
+	}
+	n := d.Count()
+	index := make(map[string]string, n)
+	for range n {
+		rel := d.Text()
+		index[rel] = d.Text()
+	}
+	if d.End() != nil {
+		return map[string]string{}
+	}
+	return index
 }
 
 // removeUnwritten removes the files of dir, as listed, that this build

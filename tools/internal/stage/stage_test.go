@@ -1,6 +1,7 @@
 package stage
 
 import (
+	"maps"
 	"strings"
 	"testing"
 
@@ -38,5 +39,20 @@ func TestWrite(t *testing.T) {
 	back := article.Parse("dir/a.html", "a.html", got)
 	if back.HasErrors() || back.FrontMatter.Values["summary"] != "短" {
 		t.Errorf("the staged front matter does not read back: %v", back.Findings)
+	}
+}
+
+// The index reads back as written; a damaged one, or one of an earlier
+// version (JSON), reads as none: every file is then staged again.
+func TestIndexRoundTrip(t *testing.T) {
+	index := map[string]string{"a.html": "tag m2 secret", "b/c.md": ""}
+	if got := decodeIndex(encodeIndex(index)); !maps.Equal(got, index) {
+		t.Errorf("read back %v", got)
+	}
+	data := encodeIndex(index)
+	for _, damaged := range [][]byte{data[:len(data)-1], []byte(`{"a.html":"tag"}`), nil} {
+		if got := decodeIndex(damaged); len(got) != 0 {
+			t.Errorf("%q read as %v", damaged, got)
+		}
 	}
 }

@@ -114,7 +114,7 @@ func loadIndexed(fsys afero.Fs, name, index string) (*Manifest, error) {
 	if err != nil {
 		return nil, fmt.Errorf("image manifest: %w", err)
 	}
-	if data, err := readIndex(fsys, index); err == nil {
+	if data, err := codec.ReadFileIn(fsys, index); err == nil {
 		if entries, err := decodeIndex(data, sum); err == nil {
 			return &Manifest{entries: entries}, nil
 		}
@@ -125,15 +125,6 @@ func loadIndexed(fsys afero.Fs, name, index string) (*Manifest, error) {
 		writeIndex(fsys, index, sum, m.entries)
 	}
 	return m, err
-}
-
-// readIndex reads an index file, mapped into memory if it can be (see
-// codec.ReadFile).
-func readIndex(fsys afero.Fs, index string) ([]byte, error) {
-	if _, ok := fsys.(*afero.OsFs); ok {
-		return codec.ReadFile(index)
-	}
-	return afero.ReadFile(fsys, index)
 }
 
 // writeIndex keeps the index of entries; one not written is only read

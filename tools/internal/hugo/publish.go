@@ -62,7 +62,8 @@ func (fs *publishFs) note(name string, size int64) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	if fs.files == nil {
-		fs.files = map[string]int64{}
+		// Sized for the files of the last site, not grown to it.
+		fs.files = make(map[string]int64, fs.published.Len())
 	}
 	fs.files[filepath.Clean(name)] = size
 }
@@ -183,18 +184,18 @@ func (fs *publishFs) keep(name, rel string, input uint64) bool {
 	if err != nil {
 		return false
 	}
-	pub, ok := fs.published.same(rel, info, input)
-	if !ok {
-		return false
-	}
-	for i := 0; i+1 < len(pub.Links); i += 2 {
-		if fs.resolve(pub.Links[i]) != pub.Links[i+1] {
-			return false
+	kept := fs.published.keep(rel, info, input, func(links []string) bool {
+		for i := 0; i+1 < len(links); i += 2 {
+			if fs.resolve(links[i]) != links[i+1] {
+				return false
+			}
 		}
+		return true
+	})
+	if kept {
+		fs.note(name, info.Size())
 	}
-	fs.published.record(rel, pub, info)
-	fs.note(name, info.Size())
-	return true
+	return kept
 }
 
 // writeIfChanged writes data to name unless name holds it already, and

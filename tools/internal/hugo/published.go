@@ -85,6 +85,22 @@ func (s *publishedShard) load(file string) {
 	}
 }
 
+// Len is how many files the last sites' records name; 0 for nil.
+func (p *Published) Len() int {
+	if p == nil {
+		return 0
+	}
+	p.loaded.Wait()
+	n := 0
+	for i := range p.shards {
+		s := &p.shards[i]
+		s.mu.Lock()
+		n += len(s.old)
+		s.mu.Unlock()
+	}
+	return n
+}
+
 // Save writes this build's record to dir: the files whose records
 // changed. A nil record saves nothing.
 func (p *Published) Save(dir string) error {
@@ -117,18 +133,23 @@ func (p *Published) shard(rel string) *publishedShard {
 // inputOf hashes what Hugo wrote to a file.
 func inputOf(data []byte) uint64 { return xxhash.Sum64(data) }
 
-// same returns the record of the file rel as it is now (info), when one
-// is kept and was made from input.
-func (p *Published) same(rel string, info os.FileInfo, input uint64) (Publication, bool) {
+// keep records the file rel as published again (info: as it is now),
+// when a record is kept of it as made from input whose links lead where
+// they did (leadSame), and says so.
+func (p *Published) keep(rel string, info os.FileInfo, input uint64, leadSame func(links []string) bool) bool {
 	s := p.shard(rel)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, pub := range s.old[rel] {
 		if pub.Input == input && pub.matches(info) {
-			return pub, true
+			if !leadSame(pub.Links) {
+				return false
+			}
+			s.record(rel, pub, info)
+			return true
 		}
 	}
-	return Publication{}, false
+	return false
 }
 
 func (pub Publication) matches(info os.FileInfo) bool {
@@ -138,10 +159,15 @@ func (pub Publication) matches(info os.FileInfo) bool {
 // record keeps how rel was published this time (info: the file as it is
 // now), and the newest record of the other site's file.
 func (p *Published) record(rel string, pub Publication, info os.FileInfo) {
-	pub.Size, pub.ModTime, pub.Inode = info.Size(), info.ModTime().UnixNano(), inode(info)
 	s := p.shard(rel)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.record(rel, pub, info)
+}
+
+// record is Published.record, s.mu held.
+func (s *publishedShard) record(rel string, pub Publication, info os.FileInfo) {
+	pub.Size, pub.ModTime, pub.Inode = info.Size(), info.ModTime().UnixNano(), inode(info)
 	old := s.old[rel]
 	var other *Publication
 	for i := range old {

@@ -4,7 +4,9 @@
 package safefile
 
 import (
+	"bufio"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -13,6 +15,16 @@ import (
 
 // Write replaces name in fs with data, atomically where fs supports rename.
 func Write(fs afero.Fs, name string, data []byte, perm os.FileMode) error {
+	return WriteStream(fs, name, perm, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// WriteStream replaces name in fs with what write writes, atomically where
+// fs supports rename, through a small buffer: a large file is never held
+// whole in memory.
+func WriteStream(fs afero.Fs, name string, perm os.FileMode, write func(w io.Writer) error) error {
 	dir := filepath.Dir(name)
 	if err := fs.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -29,7 +41,11 @@ func Write(fs afero.Fs, name string, data []byte, perm os.FileMode) error {
 			fs.Remove(tmpName)
 		}
 	}()
-	if _, err := tmp.Write(data); err != nil {
+	buf := bufio.NewWriterSize(tmp, 64<<10)
+	if err := write(buf); err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	if err := buf.Flush(); err != nil {
 		return fmt.Errorf("writing %s: %w", name, err)
 	}
 	if err := tmp.Sync(); err != nil {

@@ -77,16 +77,24 @@ func getEntry(d *codec.Decoder) Entry {
 	return en
 }
 
-// encodeIndex writes the index of entries, read from a manifest of hash sum.
-func encodeIndex(sum uint64, entries map[string]Entry) []byte {
+// encodeIndex writes to w the index of entries, read from a manifest of
+// hash sum, a few at a time.
+func encodeIndex(w io.Writer, sum uint64, entries []Entry) error {
 	e := &codec.Encoder{}
 	e.Text(indexFormat)
 	e.Uint(sum)
 	e.Uint(uint64(len(entries)))
 	for _, en := range entries {
 		putEntry(e, en)
+		if len(e.B) > 32<<10 {
+			if _, err := w.Write(e.B); err != nil {
+				return err
+			}
+			e.B = e.B[:0]
+		}
 	}
-	return e.B
+	_, err := w.Write(e.B)
+	return err
 }
 
 // decodeIndex reads an index, if it is of the manifest of hash sum.
@@ -122,13 +130,13 @@ func loadIndexed(fsys afero.Fs, name, index string) (*Manifest, error) {
 	// Hashed again as read: the manifest may have been replaced meanwhile.
 	m, sum, err := loadManifest(fsys, name)
 	if err == nil {
-		writeIndex(fsys, index, sum, m.entries)
+		writeIndex(fsys, index, sum, m.Entries())
 	}
 	return m, err
 }
 
 // writeIndex keeps the index of entries; one not written is only read
 // from the manifest again next time.
-func writeIndex(fsys afero.Fs, index string, sum uint64, entries map[string]Entry) {
-	safefile.Write(fsys, index, encodeIndex(sum, entries), 0o644)
+func writeIndex(fsys afero.Fs, index string, sum uint64, entries []Entry) {
+	safefile.WriteStream(fsys, index, 0o644, func(w io.Writer) error { return encodeIndex(w, sum, entries) })
 }

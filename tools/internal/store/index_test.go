@@ -1,7 +1,11 @@
 package store
 
 import (
+	"bytes"
+	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -16,6 +20,13 @@ func full(key string) Entry {
 		Fetched: time.Date(2026, 11, 27, 13, 43, 15, 578244096, time.UTC), Error: "was 404 once", Permanent: true, Attempts: 3}
 }
 
+// indexOf is the index of entries, as writeIndex writes it.
+func indexOf(sum uint64, entries map[string]Entry) []byte {
+	var b bytes.Buffer
+	encodeIndex(&b, sum, slices.Collect(maps.Values(entries)))
+	return b.Bytes()
+}
+
 func TestIndexRoundTrip(t *testing.T) {
 	e := full("k")
 	v := reflect.ValueOf(e)
@@ -25,11 +36,15 @@ func TestIndexRoundTrip(t *testing.T) {
 		}
 	}
 	entries := map[string]Entry{"k": e, "failed": {Key: "failed", URL: "u", Status: Failed}}
-	got, err := decodeIndex(encodeIndex(42, entries), 42)
+	for i := range 1000 { // written in pieces: more than one
+		k := fmt.Sprint("many/", i)
+		entries[k] = full(k)
+	}
+	got, err := decodeIndex(indexOf(42, entries), 42)
 	if err != nil || !reflect.DeepEqual(got, entries) {
 		t.Errorf("read back %+v, %v\nwant %+v", got, err, entries)
 	}
-	if _, err := decodeIndex(encodeIndex(42, entries), 43); err == nil {
+	if _, err := decodeIndex(indexOf(42, entries), 43); err == nil {
 		t.Error("the index of other bytes was read")
 	}
 }
@@ -52,7 +67,7 @@ func TestIndexFollowsTheManifest(t *testing.T) {
 
 	// Read from the index: an index made to say otherwise, for the same
 	// manifest bytes, is believed.
-	afero.WriteFile(fs, index, encodeIndex(xxhash.Sum64(manifest), map[string]Entry{"b": full("b")}), 0o644)
+	afero.WriteFile(fs, index, indexOf(xxhash.Sum64(manifest), map[string]Entry{"b": full("b")}), 0o644)
 	if st, err = OpenIndexed(fs, "/s", index); err != nil {
 		t.Fatal(err)
 	}

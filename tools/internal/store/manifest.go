@@ -174,28 +174,26 @@ func (m *Manifest) save(fsys afero.Fs, name, index string) error {
 	if !dirty {
 		return nil
 	}
-	var buf bytes.Buffer
 	entries := m.Entries()
-	for _, e := range entries {
-		line, err := json.Marshal(e)
-		if err != nil {
-			return err
+	h := xxhash.New()
+	err := safefile.WriteStream(fsys, name, 0o644, func(w io.Writer) error {
+		// An Encoder writes what Marshal returns, and a newline.
+		enc := json.NewEncoder(io.MultiWriter(w, h))
+		for _, e := range entries {
+			if err := enc.Encode(e); err != nil {
+				return err
+			}
 		}
-		buf.Write(line)
-		buf.WriteByte('\n')
-	}
-	if err := safefile.Write(fsys, name, buf.Bytes(), 0o644); err != nil {
+		return nil
+	})
+	if err != nil {
 		m.mu.Lock()
 		m.dirty = true
 		m.mu.Unlock()
 		return fmt.Errorf("image manifest: %w", err)
 	}
 	if index != "" {
-		byKey := make(map[string]Entry, len(entries))
-		for _, e := range entries {
-			byKey[e.Key] = e
-		}
-		writeIndex(fsys, index, xxhash.Sum64(buf.Bytes()), byKey)
+		writeIndex(fsys, index, h.Sum64(), entries)
 	}
 	return nil
 }

@@ -19,6 +19,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -184,7 +185,7 @@ func (s *shard[T]) save(c recordCodec[T]) error {
 			kept[k] = s.old[k]
 		}
 	}
-	return safefile.Write(afero.NewOsFs(), s.file, c.encode(kept), 0o644)
+	return safefile.WriteStream(afero.NewOsFs(), s.file, 0o644, func(w io.Writer) error { return c.encode(w, kept) })
 }
 
 // Cache is the scans, the files' stats and the staged records, kept in

@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"io"
 	"os"
 
 	"github.com/archivemirror/mirror/tools/internal/article"
@@ -114,16 +115,19 @@ var fileCodec = recordCodec[FileStat]{
 	},
 }
 
-// encode writes records in c's layout.
-func (c recordCodec[T]) encode(records map[Key]T) []byte {
+// encode writes records to w in c's layout.
+func (c recordCodec[T]) encode(w io.Writer, records map[Key]T) error {
 	e := &codec.Encoder{}
 	e.Text(c.format)
 	e.Uint(uint64(len(records)))
 	for k, v := range records {
 		e.Bytes(k[:])
 		c.put(e, v)
+		if err := e.Spill(w); err != nil {
+			return err
+		}
 	}
-	return e.B
+	return e.Flush(w)
 }
 
 // decode reads what encode wrote.

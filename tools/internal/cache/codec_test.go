@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -60,7 +61,7 @@ func roundTrip[T any](t *testing.T, c recordCodec[T]) {
 	}
 	var zero T
 	records[KeyOf([]byte("zero"))] = zero
-	got, err := c.decode(c.encode(records))
+	got, err := c.decode(encoded(c, records))
 	if err != nil {
 		t.Fatalf("%s: %v", c.format, err)
 	}
@@ -82,12 +83,12 @@ func TestCodecsRoundTrip(t *testing.T) {
 func TestCodecRefusesDamagedFiles(t *testing.T) {
 	scan := Scan{Source: "https://x/a", Links: []links.Link{{Href: "a"}, {Href: "b", Key: "k"}}, Images: []images.Ref{{Key: "k", URL: "u"}},
 		Findings: []article.Finding{{Rule: "r", Message: "m"}}, Date: time.Unix(1e9, 0).UTC()}
-	data := scanCodec.encode(map[Key]Scan{KeyOf([]byte("a")): scan})
+	data := encoded(scanCodec, map[Key]Scan{KeyOf([]byte("a")): scan})
 	for name, damaged := range map[string][]byte{
 		"cut":          data[:len(data)-1],
 		"grown":        append(append([]byte{}, data...), 0),
 		"empty":        nil,
-		"other layout": stagedCodec.encode(map[Key]Staged{KeyOf([]byte("a")): {Path: "a"}}),
+		"other layout": encoded(stagedCodec, map[Key]Staged{KeyOf([]byte("a")): {Path: "a"}}),
 	} {
 		if _, err := scanCodec.decode(damaged); err == nil {
 			t.Errorf("%s: read without error", name)
@@ -113,16 +114,42 @@ func TestOpenRemovesOldPacks(t *testing.T) {
 }
 
 func FuzzDecodeScans(f *testing.F) {
-	f.Add(scanCodec.encode(map[Key]Scan{KeyOf([]byte("a")): {Source: "s", Links: []links.Link{{Href: "h"}}, Date: time.Unix(5, 6).UTC()}}))
+	f.Add(encoded(scanCodec, map[Key]Scan{KeyOf([]byte("a")): {Source: "s", Links: []links.Link{{Href: "h"}}, Date: time.Unix(5, 6).UTC()}}))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		records, err := scanCodec.decode(data)
 		if err != nil {
 			return
 		}
-		again, err := scanCodec.decode(scanCodec.encode(records))
+		again, err := scanCodec.decode(encoded(scanCodec, records))
 		if err != nil || !reflect.DeepEqual(again, records) {
 			t.Errorf("read, written and read again: %v\n%+v\nwant\n%+v", err, again, records)
 		}
 	})
+}
+
+// encoded is what c writes of records.
+func encoded[T any](c recordCodec[T], records map[Key]T) []byte {
+	var b bytes.Buffer
+	if err := c.encode(&b, records); err != nil {
+		panic(err)
+	}
+	return b.Bytes()
+}
+
+// Many records are written in pieces (see codec.Encoder.Spill) and read
+// back whole.
+func TestCodecManyRecords(t *testing.T) {
+	records := map[Key]FileStat{}
+	for i := range 3000 {
+		k := KeyOf([]byte{byte(i), byte(i >> 8)})
+		records[k] = FileStat{Size: int64(i), ModTime: int64(i) << 30, Mode: 0o644, Key: k}
+	}
+	data := encoded(fileCodec, records)
+	if len(data) < 100<<10 {
+		t.Fatalf("only %d bytes: not written in pieces", len(data))
+	}
+	if got, err := fileCodec.decode(data); err != nil || !reflect.DeepEqual(got, records) {
+		t.Errorf("read back %d records, %v", len(got), err)
+	}
 }

@@ -14,6 +14,7 @@ package codec
 import (
 	"encoding/binary"
 	"errors"
+	"io"
 	"time"
 	"unsafe"
 )
@@ -23,6 +24,27 @@ var ErrDamaged = errors.New("damaged or foreign data")
 
 // Encoder appends values to B.
 type Encoder struct{ B []byte }
+
+// spillBytes is how much an Encoder holds before Spill writes it.
+const spillBytes = 32 << 10
+
+// Spill writes what e holds to w once it holds more than a few tens of
+// kilobytes, and empties it: records encoded one by one, spilled after
+// each, take little memory however many they are (fresh memory is slow
+// to fault in; see MapFiles).
+func (e *Encoder) Spill(w io.Writer) error {
+	if len(e.B) < spillBytes {
+		return nil
+	}
+	return e.Flush(w)
+}
+
+// Flush writes what e holds to w and empties it.
+func (e *Encoder) Flush(w io.Writer) error {
+	_, err := w.Write(e.B)
+	e.B = e.B[:0]
+	return err
+}
 
 // Uint appends n.
 func (e *Encoder) Uint(n uint64) { e.B = binary.AppendUvarint(e.B, n) }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"path"
@@ -110,7 +111,7 @@ func (s *Stage) Finish() error {
 	if !s.changing && maps.Equal(s.written, s.previous) {
 		return nil // the index says so already
 	}
-	return safefile.Write(s.fs, s.indexFile(), encodeIndex(s.written), 0o644)
+	return safefile.WriteStream(s.fs, s.indexFile(), 0o644, func(w io.Writer) error { return encodeIndex(w, s.written) })
 }
 
 // The index, of each staged file what it holds, is kept in the binary
@@ -118,15 +119,18 @@ func (s *Stage) Finish() error {
 // a second of an incremental build at 10,000 articles.
 const indexFormat = "stage-index-1"
 
-func encodeIndex(index map[string]string) []byte {
+func encodeIndex(w io.Writer, index map[string]string) error {
 	e := &codec.Encoder{}
 	e.Text(indexFormat)
 	e.Uint(uint64(len(index)))
 	for rel, digest := range index {
 		e.Text(rel)
 		e.Text(digest)
+		if err := e.Spill(w); err != nil {
+			return err
+		}
 	}
-	return e.B
+	return e.Flush(w)
 }
 
 func decodeIndex(data []byte) map[string]string {

@@ -86,15 +86,11 @@ func encodeIndex(w io.Writer, sum uint64, entries []Entry) error {
 	e.Uint(uint64(len(entries)))
 	for _, en := range entries {
 		putEntry(e, en)
-		if len(e.B) > 32<<10 {
-			if _, err := w.Write(e.B); err != nil {
-				return err
-			}
-			e.B = e.B[:0]
+		if err := e.Spill(w); err != nil {
+			return err
 		}
 	}
-	_, err := w.Write(e.B)
-	return err
+	return e.Flush(w)
 }
 
 // decodeIndex reads an index, if it is of the manifest of hash sum.

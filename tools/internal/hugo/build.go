@@ -150,7 +150,7 @@ func newSites(opts Options) (*hugolib.HugoSites, *publishFs, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("hugo: reading the config in %s: %w", opts.SiteDir, err)
 	}
-	published := &publishFs{Fs: afero.NewOsFs(), splice: opts.Splice, dir: opts.Dest, published: opts.Published}
+	published := newPublishFs(afero.NewOsFs(), opts.Dest, opts.Splice, opts.Published)
 	var dest afero.Fs = published
 	if opts.Touched != nil {
 		dest = recordingFs{Fs: dest, paths: opts.Touched}

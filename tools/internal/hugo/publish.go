@@ -39,6 +39,7 @@ type publishFs struct {
 	// dir is the site's; published, when set, is how its files were made.
 	dir       string
 	published *Published
+	site      func() uint64 // see Publication.Site
 
 	splicing atomic.Int64 // time spent splicing, all workers together
 	written  atomic.Int64 // files
@@ -48,6 +49,19 @@ type publishFs struct {
 	// errs are what went wrong publishing files: Hugo ignores the error a
 	// file's Close returns, and this is where the writing happens.
 	errs []error
+}
+
+// newPublishFs returns the file system publishing into dir over fsys.
+func newPublishFs(fsys afero.Fs, dir string, splice SpliceFunc, published *Published) *publishFs {
+	fs := &publishFs{Fs: fsys, dir: dir, splice: splice, published: published}
+	fs.site = sync.OnceValue(func() uint64 {
+		info, err := fsys.Stat(dir)
+		if err != nil {
+			return 0
+		}
+		return inode(info)
+	})
+	return fs
 }
 
 // failure is what went wrong publishing the site, if anything.
@@ -138,7 +152,7 @@ func (fs *publishFs) permalink(ref string) string {
 // publish writes a file Hugo closed.
 func (fs *publishFs) publish(name string, data []byte) error {
 	start := time.Now()
-	pub := Publication{Input: inputOf(data)}
+	pub := Publication{Input: inputOf(data), Site: fs.site()}
 	rel := relTo(fs.dir, name)
 	if fs.keep(name, rel, pub.Input) {
 		fs.splicing.Add(int64(time.Since(start)))

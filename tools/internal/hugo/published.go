@@ -3,6 +3,7 @@ package hugo
 import (
 	"cmp"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -10,7 +11,9 @@ import (
 	"sync"
 
 	"github.com/cespare/xxhash/v2"
+	"github.com/spf13/afero"
 
+	"github.com/archivemirror/mirror/tools/internal/codec"
 	"github.com/archivemirror/mirror/tools/internal/safefile"
 )
 
@@ -53,6 +56,10 @@ type Publication struct {
 	Size    int64
 	ModTime int64
 	Inode   uint64
+	// Site is the inode of the site's directory, which tells the two
+	// sites apart (they are renamed, never copied; 0 where there are no
+	// inodes): their files' times can be the same.
+	Site uint64
 }
 
 // NewPublished returns an empty record.
@@ -77,10 +84,14 @@ func LoadPublished(dir string) *Published {
 	return p
 }
 
-func shardFile(dir string, i int) string { return filepath.Join(dir, fmt.Sprintf("%02x.gob", i)) }
+func shardFile(dir string, i int) string { return filepath.Join(dir, fmt.Sprintf("%02x.bin", i)) }
 
 func (s *publishedShard) load(file string) {
-	if safefile.ReadGob(file, &s.old) != nil {
+	data, err := codec.ReadFile(file)
+	if err == nil {
+		s.old, err = decodeShard(data)
+	}
+	if err != nil {
 		s.old = map[string][]Publication{}
 	}
 }
@@ -122,12 +133,59 @@ func (s *publishedShard) save(file string) error {
 	if !s.changed && len(s.now) == len(s.old) {
 		return nil
 	}
-	return safefile.WriteGob(file, s.now)
+	return safefile.WriteStream(afero.NewOsFs(), file, 0o644, func(w io.Writer) error { return encodeShard(w, s.now) })
 }
 
 func (p *Published) shard(rel string) *publishedShard {
 	p.loaded.Wait()
 	return &p.shards[xxhash.Sum64String(rel)%publishedShards]
+}
+
+// The records are kept in the binary form of package codec.
+const shardFormat = "published-2"
+
+func encodeShard(w io.Writer, records map[string][]Publication) error {
+	e := &codec.Encoder{}
+	e.Text(shardFormat)
+	e.Uint(uint64(len(records)))
+	for rel, pubs := range records {
+		e.Text(rel)
+		e.Uint(uint64(len(pubs)))
+		for _, pub := range pubs {
+			e.Uint(pub.Input)
+			e.Texts(pub.Links)
+			e.Int(pub.Size)
+			e.Int(pub.ModTime)
+			e.Uint(pub.Inode)
+			e.Uint(pub.Site)
+		}
+		if err := e.Spill(w); err != nil {
+			return err
+		}
+	}
+	return e.Flush(w)
+}
+
+func decodeShard(data []byte) (map[string][]Publication, error) {
+	d := codec.NewDecoder(data)
+	if d.Text() != shardFormat {
+		return nil, codec.ErrDamaged
+	}
+	n := d.Count()
+	records := make(map[string][]Publication, n)
+	var pubs codec.Arena[Publication]
+	for range n {
+		rel := d.Text()
+		list := pubs.Take(d.Count())
+		for i := range list {
+			list[i] = Publication{Input: d.Uint(), Links: d.Texts(), Size: d.Int(), ModTime: d.Int(), Inode: d.Uint(), Site: d.Uint()}
+		}
+		records[rel] = list
+	}
+	if err := d.End(); err != nil {
+		return nil, err
+	}
+	return records, nil
 }
 
 // inputOf hashes what Hugo wrote to a file.
@@ -171,8 +229,12 @@ func (s *publishedShard) record(rel string, pub Publication, info os.FileInfo) {
 	old := s.old[rel]
 	var other *Publication
 	for i := range old {
-		if !old[i].matches(info) && (other == nil || old[i].ModTime > other.ModTime) {
-			other = &old[i]
+		o := &old[i]
+		if o.matches(info) || pub.Site != 0 && o.Site == pub.Site {
+			continue // this site's file, as it is or as it was
+		}
+		if other == nil || o.ModTime > other.ModTime {
+			other = o
 		}
 	}
 	if kept(old, pub, other) {
@@ -207,7 +269,7 @@ func kept(old []Publication, pub Publication, other *Publication) bool {
 
 func (pub Publication) equal(other Publication) bool {
 	return pub.Input == other.Input && pub.Size == other.Size && pub.ModTime == other.ModTime &&
-		pub.Inode == other.Inode && slices.Equal(pub.Links, other.Links)
+		pub.Inode == other.Inode && pub.Site == other.Site && slices.Equal(pub.Links, other.Links)
 }
 
 // relTo is name's path under the site dir, as records keep it.

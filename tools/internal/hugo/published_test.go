@@ -37,7 +37,7 @@ func newSiteBuilds(t *testing.T) *siteBuilds {
 // build publishes pages (name → what Hugo wrote) into site i.
 func (b *siteBuilds) build(i int, pages map[string]string) {
 	b.t.Helper()
-	fs := &publishFs{Fs: afero.NewOsFs(), dir: b.sites[i], published: LoadPublished(b.record)}
+	fs := newPublishFs(afero.NewOsFs(), b.sites[i], nil, LoadPublished(b.record))
 	fs.resolve = func(ref string) string { return b.links[ref] }
 	fs.splice = func(w io.Writer, _ string, page []byte, resolve func(string) string) error {
 		b.spliced++
@@ -134,7 +134,7 @@ func TestPublishedKeepsWhatIsUnchanged(t *testing.T) {
 // A damaged record is no record.
 func TestLoadPublishedDamaged(t *testing.T) {
 	dir := t.TempDir()
-	os.WriteFile(shardFile(dir, 0), []byte("not gob"), 0o644)
+	os.WriteFile(shardFile(dir, 0), []byte("not a record"), 0o644)
 	p := LoadPublished(dir)
 	p.loaded.Wait()
 	if old := p.shards[0].old; len(old) != 0 {
@@ -155,7 +155,7 @@ func TestPublishedSavesWhatChanged(t *testing.T) {
 		b.build(i%2, pages)
 	}
 	old := time.Now().Add(-time.Hour)
-	files, _ := filepath.Glob(filepath.Join(b.record, "*.gob"))
+	files, _ := filepath.Glob(filepath.Join(b.record, "*.bin"))
 	for _, f := range files {
 		os.Chtimes(f, old, old)
 	}

@@ -25,6 +25,7 @@ import (
 
 	"github.com/archivemirror/mirror/tools/internal/article"
 	"github.com/archivemirror/mirror/tools/internal/cache"
+	"github.com/archivemirror/mirror/tools/internal/codec"
 	"github.com/archivemirror/mirror/tools/internal/config"
 	"github.com/archivemirror/mirror/tools/internal/hugo"
 	"github.com/archivemirror/mirror/tools/internal/images"
@@ -636,8 +637,8 @@ func (r *run) index(ctx context.Context, site string) error {
 // space), copies otherwise. It returns the bytes of the files in use.
 func (r *run) linkMedia(used, present map[string]bool, dir string) (int64, error) {
 	sizes := map[string]int64{}
-	if !r.opts.NoCache && safefile.ReadGob(r.mediaSizesFile(), &sizes) != nil {
-		sizes = map[string]int64{}
+	if !r.opts.NoCache {
+		sizes = readMediaSizes(r.mediaSizesFile())
 	}
 	files := slices.Collect(maps.Keys(used))
 	fileSizes := make([]int64, len(files))
@@ -661,7 +662,7 @@ func (r *run) linkMedia(used, present map[string]bool, dir string) (int64, error
 		known[f] = fileSizes[i]
 	}
 	if !maps.Equal(known, sizes) && !r.opts.NoCache {
-		safefile.WriteGob(r.mediaSizesFile(), known) // else only measured again
+		writeMediaSizes(r.mediaSizesFile(), known) // else only measured again
 	}
 	return total, nil
 }
@@ -705,7 +706,49 @@ func (r *run) manifestIndex() string {
 // named by its bytes (see store.Name), so its size never changes, and the
 // site is measured without a stat per image.
 func (r *run) mediaSizesFile() string {
-	return filepath.Join(r.opts.Root, cacheDir, "media-sizes.gob")
+	return filepath.Join(r.opts.Root, cacheDir, "media-sizes.bin")
+}
+
+// The media sizes are kept in the binary form of package codec.
+const mediaSizesFormat = "media-sizes-1"
+
+// readMediaSizes reads the sizes of the media files; none if the file is
+// missing or damaged.
+func readMediaSizes(file string) map[string]int64 {
+	data, err := codec.ReadFile(file)
+	if err != nil {
+		return map[string]int64{}
+	}
+	d := codec.NewDecoder(data)
+	if d.Text() != mediaSizesFormat {
+		return map[string]int64{}
+	}
+	n := d.Count()
+	sizes := make(map[string]int64, n)
+	for range n {
+		name := d.Text()
+		sizes[name] = d.Int()
+	}
+	if d.End() != nil {
+		return map[string]int64{}
+	}
+	return sizes
+}
+
+func writeMediaSizes(file string, sizes map[string]int64) error {
+	return safefile.WriteStream(afero.NewOsFs(), file, 0o644, func(w io.Writer) error {
+		e := &codec.Encoder{}
+		e.Text(mediaSizesFormat)
+		e.Uint(uint64(len(sizes)))
+		for name, size := range sizes {
+			e.Text(name)
+			e.Int(size)
+			if err := e.Spill(w); err != nil {
+				return err
+			}
+		}
+		return e.Flush(w)
+	})
 }
 
 // previousSite is where the site a build replaces is kept, beside dest

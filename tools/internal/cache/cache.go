@@ -212,21 +212,23 @@ func Open(dir string) *Cache {
 	c.files.open(dir, "files", fileCodec)
 	if dir != "" {
 		c.dir = filepath.Join(dir, "staged")
-		removeOldPacks(dir)
+		removeOldFiles(dir)
 	}
 	return c
 }
 
-// removeOldPacks removes the packs earlier versions kept, as gob: of one
-// file (scans.gob), then of 16 (scans-0.gob).
-func removeOldPacks(dir string) {
+// removeOldFiles removes what earlier versions kept in gob: the packs, of
+// one file (scans.gob), then of 16 (scans-0.gob), and the media sizes.
+func removeOldFiles(dir string) {
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
 		name := e.Name()
+		old := name == "media-sizes.gob"
 		for _, pack := range []string{"scans", "staged", "files"} {
-			if strings.HasPrefix(name, pack) && strings.HasSuffix(name, ".gob") {
-				os.Remove(filepath.Join(dir, name))
-			}
+			old = old || strings.HasPrefix(name, pack) && strings.HasSuffix(name, ".gob")
+		}
+		if old {
+			os.Remove(filepath.Join(dir, name))
 		}
 	}
 }

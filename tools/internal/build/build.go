@@ -219,6 +219,7 @@ func (r *run) setup(ctx context.Context) error {
 	if r.stage, err = stage.New(afero.NewOsFs(), stageDir, r.refPrefix, cfg.Stage); err != nil {
 		return err
 	}
+	r.stage.ListAhead() // for restaging, which asks for every article
 	r.checker = validate.New(r.cfg.Validate, r.cfg.Taxonomies)
 	if r.opts.Dest != "" {
 		r.cleanups = append(r.cleanups, emptyTrash(r.opts.Dest))
@@ -247,7 +248,11 @@ func (r *run) setup(ctx context.Context) error {
 	})
 	go r.equivalences()
 	r.openStore = sync.OnceValues(func() (*store.Store, error) {
-		return store.OpenIndexed(afero.NewOsFs(), filepath.Join(r.opts.Root, r.cfg.Images.Store), r.manifestIndex())
+		st, err := store.OpenIndexed(afero.NewOsFs(), filepath.Join(r.opts.Root, r.cfg.Images.Store), r.manifestIndex())
+		if err == nil {
+			st.ListAhead() // for the image stage, which asks for every image
+		}
+		return st, err
 	})
 	go r.openStore()
 	r.report.AddStage(report.Stage{Name: "setup", Duration: time.Since(r.report.Started)})

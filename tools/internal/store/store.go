@@ -145,6 +145,10 @@ func (s *Store) Has(name string) bool {
 	return err == nil
 }
 
+// ListAhead lists the store in the background, for a caller about to ask
+// Has of many files while it does other work.
+func (s *Store) ListAhead() { go s.listing.Do(s.list) }
+
 // list reads the names of the store's files.
 func (s *Store) list() {
 	listed, _ := ListFiles(s.fs, s.dir) // unreadable: Has stats instead
@@ -185,7 +189,11 @@ func ListFiles(fsys afero.Fs, dir string) (map[string]bool, error) {
 		}
 		errs[i] = err
 	})
-	files := map[string]bool{}
+	n := 0
+	for _, list := range lists {
+		n += len(list)
+	}
+	files := make(map[string]bool, n)
 	for _, list := range lists {
 		for _, f := range list {
 			files[f] = true

@@ -7,8 +7,10 @@
 package related
 
 import (
+	"cmp"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -31,8 +33,9 @@ func Compute(articles []Article, n int) map[string]Lists {
 	byAccount := group(articles, func(a Article) string { return a.Account })
 	byCategory := group(articles, func(a Article) string { return a.Category })
 	out := make(map[string]Lists, len(articles))
-	for _, a := range articles {
-		l := Lists{Related: make([]string, 0, n)}
+	refs := make([]string, len(articles)*n) // the lists' arrays, cut from one
+	for i, a := range articles {
+		l := Lists{Related: refs[i*n : i*n : i*n+n]}
 		for _, pool := range [][]Article{byAccount[a.Account], byCategory[a.Category]} {
 			l.Related = nearest(pool, a, n, l.Related)
 		}
@@ -54,18 +57,26 @@ func Compute(articles []Article, n int) map[string]Lists {
 // group sorts articles into groups, each newest first (ties by ref, so the
 // lists are the same from build to build).
 func group(articles []Article, key func(Article) string) map[string][]Article {
-	g := map[string][]Article{}
+	sizes := map[string]int{}
+	for _, a := range articles {
+		sizes[key(a)]++
+	}
+	delete(sizes, "")
+	// The groups are cut from one array, each at its size: grown by
+	// appending, they took three times the memory.
+	all := make([]Article, 0, len(articles))
+	g := make(map[string][]Article, len(sizes))
+	for k, n := range sizes {
+		g[k], all = all[len(all):len(all):len(all)+n], all[:len(all)+n]
+	}
 	for _, a := range articles {
 		if k := key(a); k != "" {
 			g[k] = append(g[k], a)
 		}
 	}
 	for _, list := range g {
-		sort.Slice(list, func(i, j int) bool {
-			if !list[i].Date.Equal(list[j].Date) {
-				return list[i].Date.After(list[j].Date)
-			}
-			return list[i].Ref < list[j].Ref
+		slices.SortFunc(list, func(a, b Article) int {
+			return cmp.Or(b.Date.Compare(a.Date), strings.Compare(a.Ref, b.Ref))
 		})
 	}
 	return g

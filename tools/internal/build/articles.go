@@ -141,7 +141,7 @@ func (r *run) check(ctx context.Context) error {
 	r.addStages(stats)
 	items := make([]validate.ArchiveItem, len(r.items))
 	for i, it := range r.items {
-		items[i] = validate.ArchiveItem{A: it.a, Source: it.scan.Source, Path: it.scan.Path, Readable: it.scan.Readable}
+		items[i] = validate.ArchiveItem{A: it.a, Source: it.scan.Source, SourceKey: it.scan.SourceKey, Path: it.scan.Path, Readable: it.scan.Readable}
 	}
 	r.checker.CheckArchive(items)
 	return nil
@@ -153,7 +153,7 @@ func scanOf(a *article.Article) cache.Scan {
 	s.Account, _ = a.Params[clean.ParamAccount].(string)
 	if a.FrontMatter.Values != nil {
 		it := validate.ItemOf(a)
-		s.Source, s.Path, s.Readable = it.Source, it.Path, true
+		s.Source, s.SourceKey, s.Path, s.Readable = it.Source, it.SourceKey, it.Path, true
 		s.URLKeys = links.URLKeys(links.URLsOf(a))
 		if d, err := htime.ToTimeInDefaultLocationE(a.FrontMatter.Values["date"], time.UTC); err == nil {
 			s.Date = d

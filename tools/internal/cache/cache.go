@@ -59,14 +59,15 @@ func KeyOf(parts ...[]byte) Key {
 
 // Scan is what reading, validating and scanning one file found.
 type Scan struct {
-	Findings []article.Finding // the file's own findings, File left empty
-	Account  string            // the account the debris named (see clean.Debris)
-	Source   string
-	Path     string // the URL path Hugo gives it
-	Readable bool
-	URLKeys  []string // the keys of the URLs it is known by (see links.URLKeys)
-	Images   []images.Ref
-	Links    []links.Link
+	Findings  []article.Finding // the file's own findings, File left empty
+	Account   string            // the account the debris named (see clean.Debris)
+	Source    string
+	SourceKey string // see links.Key
+	Path      string // the URL path Hugo gives it
+	Readable  bool
+	URLKeys   []string // the keys of the URLs it is known by (see links.URLKeys)
+	Images    []images.Ref
+	Links     []links.Link
 	// For the lists of related and neighbouring articles.
 	Date       time.Time
 	Categories []string

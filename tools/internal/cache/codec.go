@@ -54,11 +54,12 @@ func getFindings(d *recordDecoder) []article.Finding {
 }
 
 var scanCodec = recordCodec[Scan]{
-	format: "scans-2",
+	format: "scans-3",
 	put: func(e *codec.Encoder, s Scan) {
 		putFindings(e, s.Findings)
 		e.Text(s.Account)
 		e.Text(s.Source)
+		e.Text(s.SourceKey)
 		e.Text(s.Path)
 		e.Bool(s.Readable)
 		e.Texts(s.URLKeys)
@@ -77,7 +78,7 @@ var scanCodec = recordCodec[Scan]{
 		e.Texts(s.Categories)
 	},
 	get: func(d *recordDecoder) Scan {
-		s := Scan{Findings: getFindings(d), Account: d.Text(), Source: d.Text(), Path: d.Text(), Readable: d.Bool(), URLKeys: d.Texts()}
+		s := Scan{Findings: getFindings(d), Account: d.Text(), Source: d.Text(), SourceKey: d.Text(), Path: d.Text(), Readable: d.Bool(), URLKeys: d.Texts()}
 		s.Images = d.refs.Take(d.Count())
 		for i := range s.Images {
 			s.Images[i] = images.Ref{Key: d.Text(), URL: d.Text()}

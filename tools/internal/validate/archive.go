@@ -15,10 +15,11 @@ const Stage = "validate"
 // article to report on, its source URL and the URL path Hugo gives it.
 // Readable is false for a file whose front matter could not be read.
 type ArchiveItem struct {
-	A        *article.Article
-	Source   string
-	Path     string
-	Readable bool
+	A         *article.Article
+	Source    string
+	SourceKey string // see links.Key; "" if Source has none
+	Path      string
+	Readable  bool
 }
 
 // ItemOf describes a read article for CheckArchive.
@@ -26,7 +27,9 @@ func ItemOf(a *article.Article) ArchiveItem {
 	if a.FrontMatter.Values == nil {
 		return ArchiveItem{A: a}
 	}
-	return ArchiveItem{A: a, Source: a.SourceURL(), Path: OutputPath(a), Readable: true}
+	source := a.SourceURL()
+	key, _ := links.Key(source)
+	return ArchiveItem{A: a, Source: source, SourceKey: key, Path: OutputPath(a), Readable: true}
 }
 
 // Items describes read articles for CheckArchive.
@@ -54,7 +57,7 @@ func (c *Checker) CheckArchive(items []ArchiveItem) {
 		}
 		stage := a.Stage
 		a.Stage = Stage
-		if key, ok := links.Key(it.Source); ok {
+		if key := it.SourceKey; key != "" {
 			if first, dup := sources[key]; dup {
 				report(a, RuleDupSource, a.FrontMatter.Start, "same source as %s: %s", first.File, it.Source)
 			} else {

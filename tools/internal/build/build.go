@@ -129,7 +129,18 @@ type equivalences struct {
 // the build got even when it returns an error.
 func Run(ctx context.Context, opts Options) (*report.Report, error) {
 	r := newRun(opts)
-	return r.report, r.phases(ctx, r.setup, r.read, r.check, r.scanLinks, r.neighbors, r.localize, r.rewrite, r.gate, r.render)
+	return r.report, r.phases(ctx, r.setup, r.read, r.prefetch, r.check, r.scanLinks, r.neighbors, r.localize, r.rewrite, r.gate, r.render)
+}
+
+// prefetch starts, in the background, work later phases need: the image
+// manifest (for the image stage) and the stage's listing (for restaging).
+// Started once the articles are read, not before: it would slow reading
+// them, and runs instead beside the link and neighbour phases, which use
+// one core.
+func (r *run) prefetch(context.Context) error {
+	go r.openStore()
+	r.stage.ListAhead()
+	return nil
 }
 
 // Links runs what the link report needs: it reads and validates the
@@ -219,7 +230,6 @@ func (r *run) setup(ctx context.Context) error {
 	if r.stage, err = stage.New(afero.NewOsFs(), stageDir, r.refPrefix, cfg.Stage); err != nil {
 		return err
 	}
-	r.stage.ListAhead() // for restaging, which asks for every article
 	r.checker = validate.New(r.cfg.Validate, r.cfg.Taxonomies)
 	if r.opts.Dest != "" {
 		r.cleanups = append(r.cleanups, emptyTrash(r.opts.Dest))
@@ -254,7 +264,6 @@ func (r *run) setup(ctx context.Context) error {
 		}
 		return st, err
 	})
-	go r.openStore()
 	r.report.AddStage(report.Stage{Name: "setup", Duration: time.Since(r.report.Started)})
 	return nil
 }

@@ -155,6 +155,16 @@ func (p *pack[T]) get(k Key) (T, bool) {
 	return v, ok
 }
 
+// has says whether this run got or put the record of k.
+func (p *pack[T]) has(k Key) bool {
+	s := p.shard(k)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, fresh := s.fresh[k]
+	_, used := s.used[k]
+	return fresh || used
+}
+
 func (p *pack[T]) put(k Key, v T) {
 	s := p.shard(k)
 	s.mu.Lock()
@@ -198,16 +208,13 @@ type Cache struct {
 	staged pack[Staged]
 	files  pack[FileStat]
 	dir    string // of the staged files; "" keeps none
-
-	mu   sync.Mutex
-	used map[Key]bool
 }
 
 // Open loads the cache in dir, in the background (its methods wait for
 // what they need); a missing or unreadable cache is empty, and so is the
 // cache of dir "", which Save never writes.
 func Open(dir string) *Cache {
-	c := &Cache{used: map[Key]bool{}}
+	c := &Cache{}
 	c.scans.open(dir, "scans", scanCodec)
 	c.staged.open(dir, "staged", stagedCodec)
 	c.files.open(dir, "files", fileCodec)
@@ -283,13 +290,7 @@ func (c *Cache) stagedFile(k Key) string {
 
 // Staged returns the staged record for a key.
 func (c *Cache) Staged(k Key) (Staged, bool) {
-	st, ok := c.staged.get(k)
-	if ok {
-		c.mu.Lock()
-		c.used[k] = true
-		c.mu.Unlock()
-	}
-	return st, ok
+	return c.staged.get(k)
 }
 
 // StagedData returns the staged file's bytes of a record.
@@ -309,9 +310,6 @@ func (c *Cache) PutStaged(k Key, s Staged, data []byte) {
 	}
 	if safefile.Write(afero.NewOsFs(), c.stagedFile(k), data, 0o644) == nil {
 		c.staged.put(k, s)
-		c.mu.Lock()
-		c.used[k] = true
-		c.mu.Unlock()
 	}
 }
 
@@ -327,14 +325,12 @@ func (c *Cache) Save() error {
 	if err := c.staged.save(); err != nil {
 		return err
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	return filepath.WalkDir(c.dir, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return nil
 		}
 		k, ok := keyOfFile(p)
-		if !ok || !c.used[k] {
+		if !ok || !c.staged.has(k) {
 			os.Remove(p)
 		}
 		return nil

@@ -42,7 +42,8 @@ type Rewriter struct {
 
 // NewRewriter returns a rewriter publishing store files under prefix.
 func NewRewriter(cfg Config, m *store.Manifest, prefix string) *Rewriter {
-	return &Rewriter{cfg: cfg, manifest: m, prefix: prefix, used: map[string]bool{}}
+	// Sized for the images and their copies, most of them used.
+	return &Rewriter{cfg: cfg, manifest: m, prefix: prefix, used: make(map[string]bool, 2*m.Len())}
 }
 
 // Used lists the store files the rewritten articles show, which are the

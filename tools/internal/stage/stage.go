@@ -189,19 +189,18 @@ func (s *Stage) Write(a *article.Article, tag string) (string, []byte, error) {
 // Current says whether the file at rel still holds what tag names, from an
 // earlier build, and keeps it if so.
 func (s *Stage) Current(rel, tag string) bool {
-	s.mu.Lock()
-	same := tag != "" && s.previous[rel] == s.holds(tag, s.splits(rel))
-	s.mu.Unlock()
-	if !same {
+	if tag == "" {
 		return false
 	}
+	splits := s.splits(rel)
+	holds := s.holds(tag, splits)
 	s.listing.Do(s.list)
-	if !s.listed[rel] || (s.splits(rel) && !s.listedBodies[rel]) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.previous[rel] != holds || !s.listed[rel] || splits && !s.listedBodies[rel] {
 		return false
 	}
-	s.mu.Lock()
-	s.written[rel] = s.holds(tag, s.splits(rel))
-	s.mu.Unlock()
+	s.written[rel] = holds
 	return true
 }
 
@@ -211,7 +210,7 @@ func (s *Stage) ListAhead() { go s.listing.Do(s.list) }
 
 // list reads which files the stage and the bodies beside it hold.
 func (s *Stage) list() {
-	s.listed, s.listedBodies = map[string]bool{}, map[string]bool{}
+	s.listed, s.listedBodies = make(map[string]bool, len(s.previous)), make(map[string]bool, len(s.previous))
 	listFiles(s.fs, s.dir, "", s.listed)
 	listFiles(s.fs, s.bodiesDir(), "", s.listedBodies)
 }

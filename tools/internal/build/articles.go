@@ -7,7 +7,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -427,16 +426,10 @@ func appendEntry(b []byte, e store.Entry) []byte {
 		b = binary.AppendVarint(b, n)
 	}
 	b = strconv.AppendBool(b, e.Permanent)
-	var small [8]int // widths, without allocating for the usual few
-	widths := small[:0]
-	for w := range e.Variants {
-		widths = append(widths, w)
-	}
-	slices.Sort(widths)
-	b = binary.AppendUvarint(b, uint64(len(widths)))
-	for _, w := range widths {
-		b = binary.AppendVarint(b, int64(w))
-		b = appendStrings(b, e.Variants[w])
+	b = binary.AppendUvarint(b, uint64(len(e.Variants)))
+	for _, v := range e.Variants {
+		b = binary.AppendVarint(b, int64(v.Width))
+		b = appendStrings(b, v.File)
 	}
 	return b
 }
@@ -449,7 +442,7 @@ func (r *run) mediaOf(it *item) []string {
 		if e, ok := m.Get(ref.Key); ok && e.Status == store.OK {
 			files = append(files, e.File)
 			for _, v := range e.Variants {
-				files = append(files, v)
+				files = append(files, v.File)
 			}
 		}
 	}

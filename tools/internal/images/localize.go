@@ -219,7 +219,7 @@ func (l *Localizer) keep(ref Ref, data []byte) (outcome, error) {
 func (l *Localizer) completeVariants(e store.Entry) error {
 	missing := false
 	for _, w := range l.cfg.Widths {
-		if _, ok := e.Variants[w]; !ok && w < e.Width && e.Format != string(resize.GIF) {
+		if _, ok := e.Variants.File(w); !ok && w < e.Width && e.Format != string(resize.GIF) {
 			missing = true
 		}
 	}
@@ -239,10 +239,10 @@ func (l *Localizer) completeVariants(e store.Entry) error {
 }
 
 // variants makes and stores the narrower copies a stored image lacks.
-func (l *Localizer) variants(data []byte, info resize.Info, have map[int]string) (map[int]string, error) {
+func (l *Localizer) variants(data []byte, info resize.Info, have store.Variants) (store.Variants, error) {
 	var widths []int
 	for _, w := range l.cfg.Widths {
-		if _, ok := have[w]; !ok {
+		if _, ok := have.File(w); !ok {
 			widths = append(widths, w)
 		}
 	}
@@ -254,20 +254,14 @@ func (l *Localizer) variants(data []byte, info resize.Info, have map[int]string)
 }
 
 // putVariants stores copies and returns the image's copies by width.
-func (l *Localizer) putVariants(vs []resize.Variant, have map[int]string) (map[int]string, error) {
-	if len(vs) == 0 {
-		return have, nil
-	}
-	out := map[int]string{}
-	for w, f := range have {
-		out[w] = f
-	}
+func (l *Localizer) putVariants(vs []resize.Variant, have store.Variants) (store.Variants, error) {
+	out := have
 	for _, v := range vs {
 		name, err := l.store.Put(v.Data, v.Format.Ext())
 		if err != nil {
 			return have, err
 		}
-		out[v.Width] = name
+		out = out.With(v.Width, name)
 	}
 	return out, nil
 }

@@ -588,7 +588,8 @@ func TestVariants(t *testing.T) {
 	}
 	e, _ := stored(t, st, wide)
 	for _, w := range []int{540, 720} {
-		data, err := afero.ReadFile(st.Fs(), st.Path(e.Variants[w]))
+		file, _ := e.Variants.File(w)
+		data, err := afero.ReadFile(st.Fs(), st.Path(file))
 		if err != nil {
 			t.Fatalf("variant %d: %v", w, err)
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -216,15 +215,10 @@ func (r *Rewriter) variantSrcset(e store.Entry) string {
 	if len(e.Variants) == 0 {
 		return ""
 	}
-	widths := make([]int, 0, len(e.Variants))
-	for w := range e.Variants {
-		widths = append(widths, w)
-	}
-	sort.Ints(widths)
 	var b strings.Builder
-	for _, w := range widths {
-		r.Use(e.Variants[w])
-		fmt.Fprintf(&b, "%s%s %dw, ", r.prefix, e.Variants[w], w)
+	for _, v := range e.Variants { // narrowest first
+		r.Use(v.File)
+		fmt.Fprintf(&b, "%s%s %dw, ", r.prefix, v.File, v.Width)
 	}
 	fmt.Fprintf(&b, "%s%s %dw", r.prefix, e.File, e.Width)
 	return b.String()

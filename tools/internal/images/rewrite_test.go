@@ -19,7 +19,7 @@ func TestRewrite(t *testing.T) {
 	ok("https://mmbiz.qpic.cn/a/640?wx_fmt=png", "aa/a.png", 1080, 608)
 	key0, _, _ := Key("https://mmbiz.qpic.cn/a/640?wx_fmt=png")
 	e0, _ := m.Get(key0)
-	e0.Variants = map[int]string{540: "cc/a540.png"}
+	e0.Variants = store.Variants{{Width: 540, File: "cc/a540.png"}}
 	m.Set(e0)
 	ok("https://mmbiz.qpic.cn/head/0?wx_fmt=png", "hh/h.png", 300, 300)
 	ok("https://mmbiz.qpic.cn/bg/640", "bb/b.jpg", 10, 10)

@@ -298,7 +298,7 @@ func forgetImages(ctx context.Context, dir string, exampleKeys, realKeys map[str
 		if e, ok := m.Get(key); ok {
 			candidates[e.File] = true
 			for _, v := range e.Variants {
-				candidates[v] = true
+				candidates[v.File] = true
 			}
 			m.Delete(key)
 		}
@@ -306,7 +306,7 @@ func forgetImages(ctx context.Context, dir string, exampleKeys, realKeys map[str
 	for _, e := range m.Entries() {
 		delete(candidates, e.File)
 		for _, v := range e.Variants {
-			delete(candidates, v)
+			delete(candidates, v.File)
 		}
 	}
 	var removed []string

@@ -20,7 +20,7 @@ import (
 // hundredth. The manifest stays the record (text, sorted, for diffs and
 // merges of a committed store); an index of other bytes is not used.
 
-const indexFormat = "manifest-index-1"
+const indexFormat = "manifest-index-2"
 
 // sumOf hashes what r holds, read in small pieces (the manifest can be
 // tens of megabytes; read whole, its pages cost more than the hashing).
@@ -53,9 +53,9 @@ func putEntry(e *codec.Encoder, en Entry) {
 	e.Text(en.Format)
 	e.Int(en.Bytes)
 	e.Uint(uint64(len(en.Variants)))
-	for w, f := range en.Variants {
-		e.Int(int64(w))
-		e.Text(f)
+	for _, v := range en.Variants {
+		e.Int(int64(v.Width))
+		e.Text(v.File)
 	}
 	e.Time(en.Fetched)
 	e.Text(en.Error)
@@ -63,15 +63,12 @@ func putEntry(e *codec.Encoder, en Entry) {
 	e.Int(int64(en.Attempts))
 }
 
-func getEntry(d *codec.Decoder) Entry {
+func getEntry(d *codec.Decoder, variants *codec.Arena[Variant]) Entry {
 	en := Entry{Key: d.Text(), URL: d.Text(), Status: Status(d.Text()), File: d.Text(),
 		Width: int(d.Int()), Height: int(d.Int()), Format: d.Text(), Bytes: d.Int()}
-	if n := d.Count(); n > 0 {
-		en.Variants = make(map[int]string, n)
-		for range n {
-			w := int(d.Int())
-			en.Variants[w] = d.Text()
-		}
+	en.Variants = variants.Take(d.Count())
+	for i := range en.Variants {
+		en.Variants[i] = Variant{Width: int(d.Int()), File: d.Text()}
 	}
 	en.Fetched, en.Error, en.Permanent, en.Attempts = d.Time(), d.Text(), d.Bool(), int(d.Int())
 	return en
@@ -101,8 +98,9 @@ func decodeIndex(data []byte, sum uint64) (map[string]Entry, error) {
 	}
 	n := d.Count()
 	entries := make(map[string]Entry, n)
+	var variants codec.Arena[Variant]
 	for range n {
-		en := getEntry(d)
+		en := getEntry(d, &variants)
 		entries[en.Key] = en
 	}
 	if err := d.End(); err != nil {

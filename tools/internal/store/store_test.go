@@ -50,7 +50,7 @@ func TestManifestRoundTrip(t *testing.T) {
 	st, _ := Open(fs, "/s")
 	// Written with encoding/json (which escapes & < >), read with JSON v2.
 	b := Entry{Key: "b", URL: "https://x/b?a=1&b=<2>", Status: OK, File: "ab/cd.png", Width: 3, Height: 4, Format: "png", Bytes: 5,
-		Variants: map[int]string{240: "ef/01.png", 1080: "ef/02.png"}, Fetched: time.Date(2026, 11, 27, 13, 43, 15, 578244096, time.UTC), Attempts: 2}
+		Variants: Variants{{240, "ef/01.png"}, {1080, "ef/02.png"}}, Fetched: time.Date(2026, 11, 27, 13, 43, 15, 578244096, time.UTC), Attempts: 2}
 	st.Manifest().Set(b)
 	st.Manifest().Set(Entry{Key: "a", URL: "https://x/a", Status: Failed, Error: "HTTP 404", Permanent: true})
 	if err := st.Save(); err != nil {
@@ -59,6 +59,10 @@ func TestManifestRoundTrip(t *testing.T) {
 	data, _ := afero.ReadFile(fs, "/s/"+ManifestName)
 	if string(data[:8]) != `{"key":"` || len(data) == 0 {
 		t.Fatalf("manifest: %s", data)
+	}
+	// Variants written as they always were, an object by width.
+	if want := `"variants":{"1080":"ef/02.png","240":"ef/01.png"}`; !strings.Contains(string(data), want) {
+		t.Errorf("manifest: %s\nwant %s", data, want)
 	}
 	again, err := Open(fs, "/s")
 	if err != nil {

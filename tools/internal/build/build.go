@@ -474,12 +474,14 @@ func (r *run) splicer() hugo.SpliceFunc {
 
 // release lets go of what the stages kept, which Hugo does not need and
 // whose memory it can use (a fifth of the build's, at 10,000 articles): the
-// articles, the link graph, the image manifest. It returns the store files
+// articles, the link graph, the image manifest, the pages of the cache's
+// mapped files. It returns the store files
 // the articles show.
 func (r *run) release() (used []string) {
 	used = r.rewriter.Used()
 	r.items, r.graph, r.lists, r.rewriter, r.checker = nil, nil, nil, nil, nil
 	r.store = r.store.WithoutManifest()
+	codec.ReleaseMapped() // the cache's files, read by now
 	return used
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -93,5 +94,24 @@ func TestReadFile(t *testing.T) {
 	}
 	if _, err := ReadFile(name + ".missing"); err == nil {
 		t.Error("a missing file was read")
+	}
+}
+
+// A mapped file released is still read, the same.
+func TestReleaseMapped(t *testing.T) {
+	e := &Encoder{}
+	e.Text(strings.Repeat("page ", 10000))
+	name := t.TempDir() + "/f"
+	os.WriteFile(name, e.B, 0o644)
+	MapFiles(true)
+	defer MapFiles(false)
+	data, err := ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := NewDecoder(data).Text()
+	ReleaseMapped()
+	if text != strings.Repeat("page ", 10000) {
+		t.Errorf("after release, read %.20q…", text)
 	}
 }

@@ -19,6 +19,14 @@ var mapping atomic.Bool
 // must leave this off.
 func MapFiles(on bool) { mapping.Store(on) }
 
+// ReleaseMapped lets the system take back the memory of the files mapped
+// so far, for a process about to need its memory for something else: the
+// pages of a mapped file count in its resident memory. The files stay
+// mapped (the strings read from them may live on), and a page read again
+// is read from the file again, so this is always safe: it is for memory,
+// not for correctness.
+func ReleaseMapped() { releaseMapped() }
+
 // ReadFile returns a file's bytes, to be read with a Decoder and never
 // changed: mapped when MapFiles is on (and the system can), else read.
 func ReadFile(name string) ([]byte, error) {

@@ -4,8 +4,15 @@ package codec
 
 import (
 	"os"
+	"sync"
 	"syscall"
 )
+
+// mapped are the files mapped so far, for ReleaseMapped.
+var mapped struct {
+	sync.Mutex
+	files [][]byte
+}
 
 // mapFile maps a file, read only; ok is false when it cannot.
 func mapFile(name string) (data []byte, ok bool) {
@@ -19,5 +26,21 @@ func mapFile(name string) (data []byte, ok bool) {
 		return nil, false
 	}
 	data, err = syscall.Mmap(int(f.Fd()), 0, int(info.Size()), syscall.PROT_READ, syscall.MAP_PRIVATE)
-	return data, err == nil
+	if err != nil {
+		return nil, false
+	}
+	mapped.Lock()
+	mapped.files = append(mapped.files, data)
+	mapped.Unlock()
+	return data, true
+}
+
+// releaseMapped tells the system the mapped files' pages are not needed
+// now. They stay mapped: one read again is read from the file again.
+func releaseMapped() {
+	mapped.Lock()
+	defer mapped.Unlock()
+	for _, data := range mapped.files {
+		syscall.Madvise(data, syscall.MADV_DONTNEED)
+	}
 }

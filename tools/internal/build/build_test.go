@@ -624,7 +624,7 @@ func TestMemoryLimit(t *testing.T) {
 	for _, tt := range []struct {
 		given, want int64
 	}{
-		{0, 96<<20 + 13*32<<10},
+		{0, 96<<20 + 13*29<<10},
 		{300 << 20, 300 << 20},
 	} {
 		opts := build.Options{Root: repo, Offline: true, NoSearch: true, NoCache: true, ContentDir: filepath.Join(repo, "content"),

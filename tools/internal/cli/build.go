@@ -71,7 +71,7 @@ with exit code 1.`,
 	f.IntVar(&opts.Jobs, "jobs", 0, "workers for the stages (default: one per core)")
 	f.BoolVar(&opts.NoCache, "no-cache", false, "ignore the build cache (ROOT/.mirror-cache) and keep none")
 	f.BoolVar(&opts.NoSearch, "no-search", false, "do not build the search index")
-	f.Var(&memoryLimit{bytes: &opts.MemoryLimit}, "memory-limit", "a soft limit on the build's memory, e.g. 400MiB (as GOMEMLIMIT), or off (default: 96 MiB + 32 KiB per article)")
+	f.Var(&memoryLimit{bytes: &opts.MemoryLimit}, "memory-limit", "a soft limit on the build's memory, e.g. 400MiB (as GOMEMLIMIT), or off (default: 96 MiB + 29 KiB per article)")
 	imgFlags.register(f)
 	return cmd
 }

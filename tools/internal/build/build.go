@@ -658,28 +658,40 @@ func (r *run) linkMedia(used, present map[string]bool, dir string) (int64, error
 	if !r.opts.NoCache {
 		sizes = readMediaSizes(r.mediaSizesFile())
 	}
-	files := slices.Collect(maps.Keys(used))
-	fileSizes := make([]int64, len(files))
-	errs := make([]error, len(files))
-	// Workers wait on the disk: twice as many as cores.
-	pipeline.Each(context.Background(), len(files), 2*runtime.GOMAXPROCS(0), func(i int) {
-		f := files[i]
+	// Most builds publish the media the last one did: known, in place.
+	var total int64
+	var todo []string
+	for f := range used {
 		if size, ok := sizes[f]; ok && present[f] {
-			fileSizes[i] = size
-			return
+			total += size
+		} else {
+			todo = append(todo, f)
 		}
-		fileSizes[i], errs[i] = linkMediaFile(r.store, f, filepath.Join(dir, filepath.FromSlash(f)), present[f])
+	}
+	if len(todo) == 0 && len(sizes) == len(used) {
+		return total, nil // and the record holds just these
+	}
+	todoSizes := make([]int64, len(todo))
+	errs := make([]error, len(todo))
+	// Workers wait on the disk: twice as many as cores.
+	pipeline.Each(context.Background(), len(todo), 2*runtime.GOMAXPROCS(0), func(i int) {
+		f := todo[i]
+		todoSizes[i], errs[i] = linkMediaFile(r.store, f, filepath.Join(dir, filepath.FromSlash(f)), present[f])
 	})
 	if err := errors.Join(errs...); err != nil {
 		return 0, err
 	}
-	var total int64
-	known := make(map[string]int64, len(files))
-	for i, f := range files {
-		total += fileSizes[i]
-		known[f] = fileSizes[i]
+	known := make(map[string]int64, len(used))
+	for f := range used {
+		if size, ok := sizes[f]; ok && present[f] {
+			known[f] = size
+		}
 	}
-	if !maps.Equal(known, sizes) && !r.opts.NoCache {
+	for i, f := range todo {
+		total += todoSizes[i]
+		known[f] = todoSizes[i]
+	}
+	if !r.opts.NoCache {
 		writeMediaSizes(r.mediaSizesFile(), known) // else only measured again
 	}
 	return total, nil

@@ -94,6 +94,7 @@ func (s *publishedShard) load(file string) {
 	if err != nil {
 		s.old = map[string][]Publication{}
 	}
+	s.now = make(map[string][]Publication, len(s.old)) // most pages are published again
 }
 
 // Len is how many files the last sites' records name; 0 for nil.

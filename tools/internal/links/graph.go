@@ -23,7 +23,7 @@ type Graph struct {
 	ix *Index
 
 	mu      sync.Mutex
-	citedBy map[string]map[string]bool // target path → citing paths
+	citedBy map[string][]string // target path → citing paths, repeated if it cites it twice
 	missing map[string]*missingTarget  // key → what cites it
 	broken  []Broken
 	counts  Counts
@@ -64,7 +64,7 @@ type missingTarget struct {
 
 // NewGraph returns an empty graph over an index.
 func NewGraph(ix *Index) *Graph {
-	return &Graph{ix: ix, citedBy: map[string]map[string]bool{}, missing: map[string]*missingTarget{}}
+	return &Graph{ix: ix, citedBy: map[string][]string{}, missing: map[string]*missingTarget{}}
 }
 
 // Stage is the name the link stage files its findings under.
@@ -102,10 +102,7 @@ func (g *Graph) add(a *article.Article, l Link) {
 	case kindInternal:
 		g.counts.Internal++
 		if detail != a.Path {
-			if g.citedBy[detail] == nil {
-				g.citedBy[detail] = map[string]bool{}
-			}
-			g.citedBy[detail][a.Path] = true
+			g.citedBy[detail] = append(g.citedBy[detail], a.Path)
 		}
 	case kindMissing:
 		g.counts.Missing++
@@ -218,7 +215,9 @@ func Hrefs(body []byte) []string {
 func (g *Graph) CitedBy(path string) []string {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return slices.Sorted(maps.Keys(g.citedBy[path]))
+	cites := slices.Clone(g.citedBy[path])
+	slices.Sort(cites)
+	return slices.Compact(cites)
 }
 
 // Counts returns the totals.

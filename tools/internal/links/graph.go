@@ -23,8 +23,8 @@ type Graph struct {
 	ix *Index
 
 	mu      sync.Mutex
-	citedBy map[string][]string // target path → citing paths, repeated if it cites it twice
-	missing map[string]*missingTarget  // key → what cites it
+	citedBy map[string][]string       // target path → citing paths, repeated if it cites it twice
+	missing map[string]*missingTarget // key → what cites it
 	broken  []Broken
 	counts  Counts
 }

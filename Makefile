@@ -20,6 +20,7 @@ test: vet ## Run go vet and all tests
 
 vet:
 	$(GO) vet ./...
+	@unformatted=$$("$$($(GO) env GOROOT)/bin/gofmt" -l tools); if [ -n "$$unformatted" ]; then echo "not gofmt'ed: $$unformatted" >&2; exit 1; fi
 
 init: $(MIRROR) ## Make it yours: asks for title, URL, language, image hosts (INITFLAGS="--clear-examples" etc.)
 	$(MIRROR) init $(INITFLAGS)

@@ -15,7 +15,7 @@ build: $(MIRROR) ## Build the archive from content/ into public/ (BUILDFLAGS="--
 $(MIRROR): $(SOURCES)
 	$(GO) build -o $@ ./tools/cmd/mirror
 
-test: vet ## Run go vet and all tests
+test: vet ## Run go vet, check gofmt, and run all tests
 	$(GO) test ./...
 
 vet:

@@ -750,16 +750,8 @@ func readMediaSizes(file string) map[string]int64 {
 		return map[string]int64{}
 	}
 	d := codec.NewDecoder(data)
-	if d.Text() != mediaSizesFormat {
-		return map[string]int64{}
-	}
-	n := d.Count()
-	sizes := make(map[string]int64, n)
-	for range n {
-		name := d.Text()
-		sizes[name] = d.Int()
-	}
-	if d.End() != nil {
+	sizes, err := codec.ReadMap(d, mediaSizesFormat, func() (string, int64) { return d.Text(), d.Int() })
+	if err != nil {
 		return map[string]int64{}
 	}
 	return sizes
@@ -767,17 +759,10 @@ func readMediaSizes(file string) map[string]int64 {
 
 func writeMediaSizes(file string, sizes map[string]int64) error {
 	return safefile.WriteStream(afero.NewOsFs(), file, 0o644, func(w io.Writer) error {
-		e := &codec.Encoder{}
-		e.Text(mediaSizesFormat)
-		e.Uint(uint64(len(sizes)))
-		for name, size := range sizes {
+		return codec.Write(w, mediaSizesFormat, len(sizes), maps.All(sizes), func(e *codec.Encoder, name string, size int64) {
 			e.Text(name)
 			e.Int(size)
-			if err := e.Spill(w); err != nil {
-				return err
-			}
-		}
-		return e.Flush(w)
+		})
 	})
 }
 

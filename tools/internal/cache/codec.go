@@ -2,6 +2,7 @@ package cache
 
 import (
 	"io"
+	"maps"
 	"os"
 
 	"github.com/archivemirror/mirror/tools/internal/article"
@@ -118,34 +119,18 @@ var fileCodec = recordCodec[FileStat]{
 
 // encode writes records to w in c's layout.
 func (c recordCodec[T]) encode(w io.Writer, records map[Key]T) error {
-	e := &codec.Encoder{}
-	e.Text(c.format)
-	e.Uint(uint64(len(records)))
-	for k, v := range records {
+	return codec.Write(w, c.format, len(records), maps.All(records), func(e *codec.Encoder, k Key, v T) {
 		e.Bytes(k[:])
 		c.put(e, v)
-		if err := e.Spill(w); err != nil {
-			return err
-		}
-	}
-	return e.Flush(w)
+	})
 }
 
 // decode reads what encode wrote.
 func (c recordCodec[T]) decode(data []byte) (map[Key]T, error) {
 	d := &recordDecoder{Decoder: codec.NewDecoder(data)}
-	if d.Text() != c.format {
-		return nil, codec.ErrDamaged
-	}
-	n := d.Count()
-	records := make(map[Key]T, n)
-	for range n {
+	return codec.ReadMap(d.Decoder, c.format, func() (Key, T) {
 		var k Key
 		d.Bytes(k[:])
-		records[k] = c.get(d)
-	}
-	if err := d.End(); err != nil {
-		return nil, err
-	}
-	return records, nil
+		return k, c.get(d)
+	})
 }

@@ -15,6 +15,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"iter"
 	"time"
 	"unsafe"
 )
@@ -118,25 +119,17 @@ func (d *Decoder) End() error {
 func (d *Decoder) fail() { d.err, d.i = ErrDamaged, len(d.data) }
 
 // Uint reads what Encoder.Uint wrote.
-func (d *Decoder) Uint() uint64 {
-	if d.err != nil {
-		return 0
-	}
-	v, n := binary.Uvarint(d.data[d.i:])
-	if n <= 0 {
-		d.fail()
-		return 0
-	}
-	d.i += n
-	return v
-}
+func (d *Decoder) Uint() uint64 { return varint(d, binary.Uvarint) }
 
 // Int reads what Encoder.Int wrote.
-func (d *Decoder) Int() int64 {
+func (d *Decoder) Int() int64 { return varint(d, binary.Varint) }
+
+// varint reads a number with read (binary.Uvarint or binary.Varint).
+func varint[N uint64 | int64](d *Decoder, read func([]byte) (N, int)) N {
 	if d.err != nil {
 		return 0
 	}
-	v, n := binary.Varint(d.data[d.i:])
+	v, n := read(d.data[d.i:])
 	if n <= 0 {
 		d.fail()
 		return 0
@@ -206,6 +199,40 @@ func (d *Decoder) Time() time.Time {
 // arenaBytes is the size of an Arena's arrays: small enough that a file of
 // few records wastes little.
 const arenaBytes = 16 << 10
+
+// Write writes to w a file of n records in format: the format's name, n,
+// then what put writes of each record, in pieces (see Spill).
+func Write[K, V any](w io.Writer, format string, n int, records iter.Seq2[K, V], put func(e *Encoder, k K, v V)) error {
+	e := &Encoder{}
+	e.Text(format)
+	e.Uint(uint64(n))
+	for k, v := range records {
+		put(e, k, v)
+		if err := e.Spill(w); err != nil {
+			return err
+		}
+	}
+	return e.Flush(w)
+}
+
+// ReadMap reads from d what Write wrote in format, get reading each
+// record as a key and a value; a file of another format, or cut short or
+// grown, is ErrDamaged.
+func ReadMap[K comparable, V any](d *Decoder, format string, get func() (K, V)) (map[K]V, error) {
+	if d.Text() != format {
+		return nil, ErrDamaged
+	}
+	n := d.Count()
+	records := make(map[K]V, n)
+	for range n {
+		k, v := get()
+		records[k] = v
+	}
+	if err := d.End(); err != nil {
+		return nil, err
+	}
+	return records, nil
+}
 
 // Arena hands out slices of a few large arrays instead of one array each.
 type Arena[T any] struct{ free []T }

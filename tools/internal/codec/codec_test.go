@@ -1,7 +1,9 @@
 package codec
 
 import (
+	"bytes"
 	"errors"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -113,5 +115,31 @@ func TestReleaseMapped(t *testing.T) {
 	ReleaseMapped()
 	if text != strings.Repeat("page ", 10000) {
 		t.Errorf("after release, read %.20q…", text)
+	}
+}
+
+// A file of records reads back as written, in its format only.
+func TestWriteReadMap(t *testing.T) {
+	m := map[string]int64{}
+	for i := range 5000 { // more than one piece
+		m[strings.Repeat("k", i%7)+string(rune('a'+i%26))+strings.Repeat("x", i/26)] = int64(i)
+	}
+	var b bytes.Buffer
+	err := Write(&b, "sizes-1", len(m), maps.All(m), func(e *Encoder, k string, v int64) {
+		e.Text(k)
+		e.Int(v)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func(format string) (map[string]int64, error) {
+		d := NewDecoder(b.Bytes())
+		return ReadMap(d, format, func() (string, int64) { return d.Text(), d.Int() })
+	}
+	if got, err := read("sizes-1"); err != nil || !maps.Equal(got, m) {
+		t.Errorf("read back %d records, %v", len(got), err)
+	}
+	if _, err := read("sizes-2"); !errors.Is(err, ErrDamaged) {
+		t.Errorf("another format: %v", err)
 	}
 }

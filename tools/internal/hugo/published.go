@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -146,10 +147,7 @@ func (p *Published) shard(rel string) *publishedShard {
 const shardFormat = "published-2"
 
 func encodeShard(w io.Writer, records map[string][]Publication) error {
-	e := &codec.Encoder{}
-	e.Text(shardFormat)
-	e.Uint(uint64(len(records)))
-	for rel, pubs := range records {
+	return codec.Write(w, shardFormat, len(records), maps.All(records), func(e *codec.Encoder, rel string, pubs []Publication) {
 		e.Text(rel)
 		e.Uint(uint64(len(pubs)))
 		for _, pub := range pubs {
@@ -160,33 +158,20 @@ func encodeShard(w io.Writer, records map[string][]Publication) error {
 			e.Uint(pub.Inode)
 			e.Uint(pub.Site)
 		}
-		if err := e.Spill(w); err != nil {
-			return err
-		}
-	}
-	return e.Flush(w)
+	})
 }
 
 func decodeShard(data []byte) (map[string][]Publication, error) {
 	d := codec.NewDecoder(data)
-	if d.Text() != shardFormat {
-		return nil, codec.ErrDamaged
-	}
-	n := d.Count()
-	records := make(map[string][]Publication, n)
 	var pubs codec.Arena[Publication]
-	for range n {
+	return codec.ReadMap(d, shardFormat, func() (string, []Publication) {
 		rel := d.Text()
 		list := pubs.Take(d.Count())
 		for i := range list {
 			list[i] = Publication{Input: d.Uint(), Links: d.Texts(), Size: d.Int(), ModTime: d.Int(), Inode: d.Uint(), Site: d.Uint()}
 		}
-		records[rel] = list
-	}
-	if err := d.End(); err != nil {
-		return nil, err
-	}
-	return records, nil
+		return rel, list
+	})
 }
 
 // inputOf hashes what Hugo wrote to a file.

@@ -116,16 +116,6 @@ func URLsOf(a *article.Article) []string {
 	return urls
 }
 
-// Lookup returns the article a URL points at.
-func (ix *Index) Lookup(raw string) (*Target, bool) {
-	key, ok := Key(raw)
-	if !ok {
-		return nil, false
-	}
-	t, ok := ix.byKey[key]
-	return t, ok
-}
-
 // Len is how many keys are indexed.
 func (ix *Index) Len() int { return len(ix.byKey) }
 

@@ -120,31 +120,16 @@ func (s *Stage) Finish() error {
 const indexFormat = "stage-index-1"
 
 func encodeIndex(w io.Writer, index map[string]string) error {
-	e := &codec.Encoder{}
-	e.Text(indexFormat)
-	e.Uint(uint64(len(index)))
-	for rel, digest := range index {
+	return codec.Write(w, indexFormat, len(index), maps.All(index), func(e *codec.Encoder, rel, digest string) {
 		e.Text(rel)
 		e.Text(digest)
-		if err := e.Spill(w); err != nil {
-			return err
-		}
-	}
-	return e.Flush(w)
+	})
 }
 
 func decodeIndex(data []byte) map[string]string {
 	d := codec.NewDecoder(data)
-	if d.Text() != indexFormat {
-		return map[string]string{}
-	}
-	n := d.Count()
-	index := make(map[string]string, n)
-	for range n {
-		rel := d.Text()
-		index[rel] = d.Text()
-	}
-	if d.End() != nil {
+	index, err := codec.ReadMap(d, indexFormat, func() (string, string) { return d.Text(), d.Text() })
+	if err != nil {
 		return map[string]string{}
 	}
 	return index

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"slices"
 
 	"github.com/cespare/xxhash/v2"
 	"github.com/spf13/afero"
@@ -20,17 +21,11 @@ import (
 // hundredth. The manifest stays the record (text, sorted, for diffs and
 // merges of a committed store); an index of other bytes is not used.
 
-const indexFormat = "manifest-index-2"
+const indexFormat = "manifest-index-3"
 
-// sumOf hashes what r holds, read in small pieces (the manifest can be
-// tens of megabytes; read whole, its pages cost more than the hashing).
-func sumOf(r io.Reader) (uint64, error) {
-	h := xxhash.New()
-	_, err := io.CopyBuffer(h, r, make([]byte, 64<<10))
-	return h.Sum64(), err
-}
-
-// fileSum is the hash of a file's bytes; a missing file hashes as empty.
+// fileSum is the hash of a file's bytes, read in small pieces (the
+// manifest can be tens of megabytes; read whole, its pages cost more than
+// the hashing); a missing file hashes as empty.
 func fileSum(fsys afero.Fs, name string) (uint64, error) {
 	f, err := fsys.Open(name)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -40,8 +35,13 @@ func fileSum(fsys afero.Fs, name string) (uint64, error) {
 		return 0, err
 	}
 	defer f.Close()
-	return sumOf(f)
+	h := xxhash.New()
+	_, err = io.CopyBuffer(h, f, make([]byte, 64<<10))
+	return h.Sum64(), err
 }
+
+// indexFormatOf names the layout of an index and the manifest it is of.
+func indexFormatOf(sum uint64) string { return fmt.Sprintf("%s %016x", indexFormat, sum) }
 
 func putEntry(e *codec.Encoder, en Entry) {
 	e.Text(en.Key)
@@ -77,36 +77,19 @@ func getEntry(d *codec.Decoder, variants *codec.Arena[Variant]) Entry {
 // encodeIndex writes to w the index of entries, read from a manifest of
 // hash sum, a few at a time.
 func encodeIndex(w io.Writer, sum uint64, entries []Entry) error {
-	e := &codec.Encoder{}
-	e.Text(indexFormat)
-	e.Uint(sum)
-	e.Uint(uint64(len(entries)))
-	for _, en := range entries {
+	return codec.Write(w, indexFormatOf(sum), len(entries), slices.All(entries), func(e *codec.Encoder, _ int, en Entry) {
 		putEntry(e, en)
-		if err := e.Spill(w); err != nil {
-			return err
-		}
-	}
-	return e.Flush(w)
+	})
 }
 
 // decodeIndex reads an index, if it is of the manifest of hash sum.
 func decodeIndex(data []byte, sum uint64) (map[string]Entry, error) {
 	d := codec.NewDecoder(data)
-	if d.Text() != indexFormat || d.Uint() != sum {
-		return nil, codec.ErrDamaged
-	}
-	n := d.Count()
-	entries := make(map[string]Entry, n)
 	var variants codec.Arena[Variant]
-	for range n {
+	return codec.ReadMap(d, indexFormatOf(sum), func() (string, Entry) {
 		en := getEntry(d, &variants)
-		entries[en.Key] = en
-	}
-	if err := d.End(); err != nil {
-		return nil, err
-	}
-	return entries, nil
+		return en.Key, en
+	})
 }
 
 // loadIndexed reads the manifest name from its index when the index is of

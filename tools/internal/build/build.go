@@ -786,7 +786,9 @@ func newSiteDir(dest string) (dir string, recycled bool, err error) {
 		return "", false, err
 	}
 	if os.Remove(dir) == nil && os.Rename(previousSite(dest), dir) == nil {
-		return dir, true, nil
+		// Sites built before the static copy kept its hands off the
+		// site's mode have mode 0.
+		return dir, true, os.Chmod(dir, 0o755)
 	}
 	err = os.Mkdir(dir, 0o755)
 	return dir, false, err

@@ -42,6 +42,7 @@ func buildWith(t *testing.T, opts build.Options) string {
 		t.Fatalf("%d articles excluded: %v", r.Excluded, r.Findings)
 	}
 	checkMeasured(t, r, opts.Dest)
+	checkReadable(t, opts.Dest)
 	return opts.Dest
 }
 
@@ -54,6 +55,33 @@ func rebuild(t *testing.T, opts build.Options) {
 		t.Fatal(err)
 	}
 	checkMeasured(t, r, opts.Dest)
+	checkReadable(t, opts.Dest)
+}
+
+// checkReadable checks that a web server running as any user can serve
+// the site: every directory, the site's own included, readable and
+// searchable by all, every file readable by all. (Hugo's static copy once
+// gave the site's directory the mode of a virtual one: 0.)
+func checkReadable(t *testing.T, dest string) {
+	t.Helper()
+	filepath.WalkDir(dest, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		want := os.FileMode(0o444)
+		if d.IsDir() {
+			want = 0o555
+		}
+		if info.Mode().Perm()&want != want {
+			t.Errorf("%s has mode %v: not readable by all", p, info.Mode())
+			return filepath.SkipAll
+		}
+		return nil
+	})
 }
 
 // checkMeasured checks that the report measures the site as it is on the
@@ -442,6 +470,7 @@ func TestRebuildOverThePreviousSite(t *testing.T) {
 	os.WriteFile(filepath.Join(previous, "stray.html"), []byte("old"), 0o644)
 	os.MkdirAll(filepath.Join(previous, "gone-section", "page"), 0o755)
 	os.WriteFile(filepath.Join(previous, "gone-section", "page", "index.html"), []byte("old"), 0o644)
+	os.Chmod(previous, 0) // as builds before keepMode left it; repaired
 	removed := "20231021_5a53a312fe1f3057"
 	os.Remove(filepath.Join(content, removed+".md"))
 	build1()

@@ -178,6 +178,7 @@ func copyStatic(sites *hugolib.HugoSites) error {
 		syncer := fsync.NewSyncer()
 		syncer.NoTimes = sites.Configs.Base.NoTimes
 		syncer.NoChmod = sites.Configs.Base.NoChmod
+		syncer.ChmodFilter = keepMode
 		syncer.SrcFs = static.Fs
 		syncer.DestFs = sites.Deps.Fs.PublishDirStatic
 		target := string(filepath.Separator)
@@ -189,6 +190,15 @@ func copyStatic(sites *hugolib.HugoSites) error {
 		}
 	}
 	return nil
+}
+
+// keepMode says which files the static copy leaves their mode to, as the
+// hugo command does: directories, since the static files are a union of
+// directories whose own modes mean nothing for the site's (its root is a
+// virtual one, mode 0: the site became unreadable to all but root), and
+// files their owner cannot write (module cache files are 0444).
+func keepMode(_, src os.FileInfo) bool {
+	return src.IsDir() || src.Mode().Perm()&0o200 == 0
 }
 
 // siteConfigFile finds the site's config file the way Hugo does when run in

@@ -110,6 +110,10 @@ type run struct {
 	// openStore opens the image store, whose manifest is read while the
 	// articles are.
 	openStore func() (*store.Store, error)
+	// published is how the files of the last two sites were made, loaded
+	// and checked against the site to be rendered over while the articles
+	// are processed (see prefetch).
+	published *hugo.Published
 	// cleanups run when the build ends.
 	cleanups []func()
 	// refPrefix marks the hrefs of links into the archive until the stage
@@ -133,13 +137,18 @@ func Run(ctx context.Context, opts Options) (*report.Report, error) {
 }
 
 // prefetch starts, in the background, work later phases need: the image
-// manifest (for the image stage) and the stage's listing (for restaging).
-// Started once the articles are read, not before: it would slow reading
-// them, and runs instead beside the link and neighbour phases, which use
-// one core.
+// manifest (for the image stage), the stage's listing (for restaging), the
+// record of the published files and a survey of the site to be rendered
+// over (for publishing). Started once the articles are read, not before:
+// it would slow reading them, and runs instead beside the link and
+// neighbour phases, which use one core.
 func (r *run) prefetch(context.Context) error {
 	go r.openStore()
 	r.stage.ListAhead()
+	r.published = r.loadPublished()
+	if r.opts.Dest != "" {
+		r.published.Survey(previousSite(r.opts.Dest))
+	}
 	return nil
 }
 
@@ -349,6 +358,8 @@ func (r *run) addStages(stats []pipeline.StepStats) {
 // leaves the previous site as it was. The directory is the site before
 // the previous one when there is one (see newSiteDir).
 func (r *run) render(ctx context.Context) error {
+	published := r.published
+	published.Surveyed() // before the site it surveys is taken
 	tmp, recycled, err := newSiteDir(r.opts.Dest)
 	if err != nil {
 		return err
@@ -373,7 +384,6 @@ func (r *run) render(ctx context.Context) error {
 		r.cache = nil
 		saved <- err
 	}()
-	published := r.published()
 	res, err := hugo.Build(ctx, hugo.Options{
 		SiteDir:    r.opts.SiteDir,
 		Staged:     r.stage.Fs(),
@@ -426,9 +436,9 @@ func (r *run) render(ctx context.Context) error {
 	return err
 }
 
-// published is how the files of the last two sites were made (see
+// loadPublished is how the files of the last two sites were made (see
 // hugo.Published), none with --no-cache.
-func (r *run) published() *hugo.Published {
+func (r *run) loadPublished() *hugo.Published {
 	if r.opts.NoCache {
 		return nil
 	}

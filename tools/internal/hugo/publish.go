@@ -85,8 +85,12 @@ func (fs *publishFs) note(name string, size int64) {
 // OpenFile notes a file opened for writing other than by Create (Hugo's
 // post-processing rewrites files so) with an unknown size (-1).
 func (fs *publishFs) OpenFile(name string, flag int, perm os.FileMode) (afero.File, error) {
+	writing := flag&(os.O_WRONLY|os.O_RDWR) != 0
+	if writing && fs.published != nil {
+		fs.published.forget(relTo(fs.dir, name))
+	}
 	f, err := fs.Fs.OpenFile(name, flag, perm)
-	if err == nil && flag&(os.O_WRONLY|os.O_RDWR) != 0 {
+	if err == nil && writing {
 		fs.note(name, -1)
 	}
 	return f, err
@@ -194,11 +198,8 @@ func (fs *publishFs) keep(name, rel string, input uint64) bool {
 	if fs.published == nil {
 		return false
 	}
-	info, err := fs.Fs.Stat(name)
-	if err != nil {
-		return false
-	}
-	kept := fs.published.keep(rel, info, input, func(links []string) bool {
+	stat := func() (os.FileInfo, error) { return fs.Fs.Stat(name) }
+	size := fs.published.keep(rel, input, stat, func(links []string) bool {
 		for i := 0; i+1 < len(links); i += 2 {
 			if fs.resolve(links[i]) != links[i+1] {
 				return false
@@ -206,10 +207,11 @@ func (fs *publishFs) keep(name, rel string, input uint64) bool {
 		}
 		return true
 	})
-	if kept {
-		fs.note(name, info.Size())
+	if size < 0 {
+		return false
 	}
-	return kept
+	fs.note(name, size)
+	return true
 }
 
 // writeIfChanged writes data to name unless name holds it already, and

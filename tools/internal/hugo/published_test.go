@@ -3,8 +3,10 @@ package hugo
 import (
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -22,6 +24,25 @@ type siteBuilds struct {
 	links   map[string]string // where each ref leads
 	bodies  map[string]string // what each marker stands for
 	spliced int               // pages spliced by the last build
+	// survey, when set, has each build survey its site first (as package
+	// build does); stats counts the files looked at while publishing.
+	survey bool
+	stats  int
+	// publishAfter, when set, is called once the survey is done.
+	publishAfter func(*publishFs)
+}
+
+// countingFs counts the pages (not directories) Stat is asked for.
+type countingFs struct {
+	afero.Fs
+	n *int
+}
+
+func (fs countingFs) Stat(name string) (os.FileInfo, error) {
+	if strings.HasSuffix(name, ".html") {
+		*fs.n++
+	}
+	return fs.Fs.Stat(name)
 }
 
 func newSiteBuilds(t *testing.T) *siteBuilds {
@@ -37,7 +58,26 @@ func newSiteBuilds(t *testing.T) *siteBuilds {
 // build publishes pages (name → what Hugo wrote) into site i.
 func (b *siteBuilds) build(i int, pages map[string]string) {
 	b.t.Helper()
-	fs := newPublishFs(afero.NewOsFs(), b.sites[i], nil, LoadPublished(b.record))
+	var list [][2]string
+	for _, name := range slices.Sorted(maps.Keys(pages)) {
+		list = append(list, [2]string{name, pages[name]})
+	}
+	b.publish(i, list...)
+}
+
+// publish publishes pages (name, what Hugo wrote) into site i in order.
+func (b *siteBuilds) publish(i int, pages ...[2]string) {
+	b.t.Helper()
+	published := LoadPublished(b.record)
+	if b.survey {
+		published.Survey(b.sites[i])
+		published.Surveyed()
+	}
+	b.stats = 0
+	fs := newPublishFs(countingFs{afero.NewOsFs(), &b.stats}, b.sites[i], nil, published)
+	if b.publishAfter != nil {
+		b.publishAfter(fs)
+	}
 	fs.resolve = func(ref string) string { return b.links[ref] }
 	fs.splice = func(w io.Writer, _ string, page []byte, resolve func(string) string) error {
 		b.spliced++
@@ -54,12 +94,12 @@ func (b *siteBuilds) build(i int, pages map[string]string) {
 		return err
 	}
 	b.spliced = 0
-	for name, data := range pages {
-		f, err := fs.Create(filepath.Join(b.sites[i], name))
+	for _, page := range pages {
+		f, err := fs.Create(filepath.Join(b.sites[i], page[0]))
 		if err != nil {
 			b.t.Fatal(err)
 		}
-		io.WriteString(f, data)
+		io.WriteString(f, page[1])
 		if err := f.Close(); err != nil {
 			b.t.Fatal(err)
 		}
@@ -79,7 +119,13 @@ func (b *siteBuilds) read(i int, name string) string {
 // splicing; any change (what Hugo wrote, a body, where a link leads, the
 // file itself) splices it again.
 func TestPublishedKeepsWhatIsUnchanged(t *testing.T) {
+	t.Run("stat when published", func(t *testing.T) { testPublishedKeepsWhatIsUnchanged(t, false) })
+	t.Run("surveyed before", func(t *testing.T) { testPublishedKeepsWhatIsUnchanged(t, true) })
+}
+
+func testPublishedKeepsWhatIsUnchanged(t *testing.T, survey bool) {
 	b := newSiteBuilds(t)
+	b.survey = survey
 	b.bodies["MARK-1"] = "<p>body one</p>"
 	b.links["/b.md"] = "/b/"
 	pages := map[string]string{"a.html": "<main>MARK-1 <a href=REF(/b.md)></a></main>", "b.html": "<main>plain</main>"}
@@ -91,6 +137,13 @@ func TestPublishedKeepsWhatIsUnchanged(t *testing.T) {
 	b.build(0, pages)
 	if b.spliced != 0 {
 		t.Errorf("an unchanged build spliced %d pages", b.spliced)
+	}
+	wantStats := 2
+	if survey {
+		wantStats = 0
+	}
+	if b.stats != wantStats {
+		t.Errorf("an unchanged build looked at %d pages, want %d", b.stats, wantStats)
 	}
 	if got := b.read(0, "a.html"); got != "<main><p>body one</p> <a href=/b/></a></main>" {
 		t.Errorf("a.html = %q", got)
@@ -128,6 +181,38 @@ func TestPublishedKeepsWhatIsUnchanged(t *testing.T) {
 	b.build(1, pages)
 	if b.spliced != 1 {
 		t.Errorf("a page touched in the site: %d spliced, want 1", b.spliced)
+	}
+}
+
+// What a survey found of a file is good for its first publishing only:
+// a page published twice in a build (the second time as it was made the
+// last time) is written the first time, and is then no longer as
+// surveyed.
+func TestSurveyIsTakenOnce(t *testing.T) {
+	b := newSiteBuilds(t)
+	b.survey = true
+	pages := map[string]string{"a.html": "<main>a</main>"}
+	b.build(0, pages)
+	b.build(1, pages)
+	b.publish(0, [2]string{"a.html", "<main>other</main>"}, [2]string{"a.html", "<main>a</main>"})
+	if got := b.read(0, "a.html"); got != "<main>a</main>" {
+		t.Errorf("a.html = %q, want the second publishing's", got)
+	}
+
+	// Nor after the file was written otherwise (as Hugo's post-processing
+	// does) before it is published.
+	b.build(1, pages)
+	b.publishAfter = func(fs *publishFs) {
+		f, err := fs.OpenFile(filepath.Join(b.sites[0], "a.html"), os.O_WRONLY|os.O_TRUNC, 0o644)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(f, "<main>post-processed</main>")
+		f.Close()
+	}
+	b.build(0, pages)
+	if got := b.read(0, "a.html"); got != "<main>a</main>" {
+		t.Errorf("a.html = %q, want as published", got)
 	}
 }
 

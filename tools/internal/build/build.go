@@ -318,6 +318,11 @@ func (r *run) mediaPrefix() string {
 
 // collect moves the articles' findings into the report.
 func (r *run) collect(context.Context) error {
+	n := 0
+	for _, it := range r.items {
+		n += len(it.a.Findings)
+	}
+	r.report.Findings = slices.Grow(r.report.Findings, n)
 	for _, it := range r.items {
 		a := it.a
 		r.report.AddFindings(a.Findings)

@@ -29,9 +29,17 @@ func ReleaseMapped() { releaseMapped() }
 
 // ReadFile returns a file's bytes, to be read with a Decoder and never
 // changed: mapped when MapFiles is on (and the system can), else read.
-func ReadFile(name string) ([]byte, error) {
+func ReadFile(name string) ([]byte, error) { return readFile(name, true) }
+
+// ReadFileResident is ReadFile for a file whose records are used to the
+// end of the run: ReleaseMapped leaves it be. Its pages would only be
+// faulted in again, one by one, each fault costing (on the small virtual
+// machines builds run on) about what reading the page did.
+func ReadFileResident(name string) ([]byte, error) { return readFile(name, false) }
+
+func readFile(name string, release bool) ([]byte, error) {
 	if mapping.Load() {
-		if data, ok := mapFile(name); ok {
+		if data, ok := mapFile(name, release); ok {
 			return data, nil
 		}
 	}

@@ -2,6 +2,6 @@
 
 package codec
 
-func mapFile(string) ([]byte, bool) { return nil, false }
+func mapFile(string, bool) ([]byte, bool) { return nil, false }
 
 func releaseMapped() {}

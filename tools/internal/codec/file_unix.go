@@ -14,8 +14,9 @@ var mapped struct {
 	files [][]byte
 }
 
-// mapFile maps a file, read only; ok is false when it cannot.
-func mapFile(name string) (data []byte, ok bool) {
+// mapFile maps a file, read only, to be released by ReleaseMapped when
+// release is set; ok is false when it cannot.
+func mapFile(name string, release bool) (data []byte, ok bool) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, false
@@ -29,9 +30,11 @@ func mapFile(name string) (data []byte, ok bool) {
 	if err != nil {
 		return nil, false
 	}
-	mapped.Lock()
-	mapped.files = append(mapped.files, data)
-	mapped.Unlock()
+	if release {
+		mapped.Lock()
+		mapped.files = append(mapped.files, data)
+		mapped.Unlock()
+	}
 	return data, true
 }
 

@@ -140,7 +140,8 @@ func (p *Published) Surveyed() {
 func shardFile(dir string, i int) string { return filepath.Join(dir, fmt.Sprintf("%02x.bin", i)) }
 
 func (s *publishedShard) load(file string) {
-	data, err := codec.ReadFile(file)
+	// Resident: Hugo's workers look up every page's record.
+	data, err := codec.ReadFileResident(file)
 	if err == nil {
 		s.old, err = decodeShard(data)
 	}

@@ -138,8 +138,7 @@ func (l *Localizer) saveEvery(d time.Duration) (stop func()) {
 
 // one localizes one image.
 func (l *Localizer) one(ctx context.Context, ref Ref) outcome {
-	u, _ := url.Parse(ref.URL)
-	if u == nil || !l.cfg.allowed(u.Hostname()) {
+	if !l.cfg.allowed(hostOfKey(ref.Key)) {
 		return outcome{kind: "not-allowed"}
 	}
 	m := l.store.Manifest()

@@ -2,6 +2,7 @@ package images
 
 import (
 	"context"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -90,6 +91,35 @@ func TestRewrite(t *testing.T) {
 				t.Errorf("findings %v, want %v", a.Findings, tt.findings)
 			}
 		})
+	}
+}
+
+// A key tells the host of its URL, as a parse of the URL fetched would.
+func TestHostOfKey(t *testing.T) {
+	for _, raw := range []string{
+		"https://mmbiz.qpic.cn/mmbiz_png/ABC/640?wx_fmt=png",
+		"//MMBIZ.QPIC.CN/a.png",
+		"http://example.com:8080/i.png",
+		"http://[::1]:8080/i.png",
+		"http://[fe80::1]/i.png",
+		"https://example.com",
+		"https://example.com?id=1",
+		"https://user:pw@example.com/i.png",
+		"https://xn--fsq.example/%E5%9B%BE.png",
+		"http://127.0.0.1:9/i.png#frag",
+	} {
+		key, fetchURL, ok := Key(raw)
+		if !ok {
+			t.Errorf("Key(%q) refused", raw)
+			continue
+		}
+		u, err := url.Parse(fetchURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := hostOfKey(key); got != u.Hostname() {
+			t.Errorf("hostOfKey(%q) = %q, want %q (of %s)", key, got, u.Hostname(), raw)
+		}
 	}
 }
 

@@ -214,7 +214,7 @@ func (r *run) scanLinks(ctx context.Context) error {
 // once for the archive (see package related).
 func (r *run) neighbors(ctx context.Context) error {
 	start := time.Now()
-	var arts []related.Article
+	arts := make([]related.Article, 0, len(r.items))
 	for _, it := range r.items {
 		if it.a.HasErrors() {
 			continue

@@ -64,7 +64,7 @@ type missingTarget struct {
 
 // NewGraph returns an empty graph over an index.
 func NewGraph(ix *Index) *Graph {
-	return &Graph{ix: ix, citedBy: map[string][]string{}, missing: map[string]*missingTarget{}}
+	return &Graph{ix: ix, citedBy: make(map[string][]string, ix.targets), missing: map[string]*missingTarget{}}
 }
 
 // Stage is the name the link stage files its findings under.

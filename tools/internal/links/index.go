@@ -25,7 +25,8 @@ type Target struct {
 // Index maps the canonical keys of every URL an archived article is known
 // by to that article.
 type Index struct {
-	byKey map[string]*Target
+	byKey   map[string]*Target
+	targets int // articles indexed
 }
 
 // RefOf is the logical path of an article: its content path without the
@@ -63,12 +64,19 @@ func URLKeys(urls []string) []string {
 // article, from the links data file), by key (see KeysOf), to the article
 // any of them names.
 func NewIndex(entries []Entry, equivalences [][]string) *Index {
-	ix := &Index{byKey: map[string]*Target{}}
+	keys := 0
+	for _, e := range entries {
+		keys += len(e.Keys)
+	}
+	// Sized once: grown from empty, the maps of a large archive's index
+	// and graph were rehashed a dozen times, a third of the link phase.
+	ix := &Index{byKey: make(map[string]*Target, keys)}
 	for _, e := range entries {
 		if !refSafe(e.Path) {
 			continue // links to it stay on the web; see refSafe
 		}
 		t := &Target{Path: e.Path, Ref: RefOf(e.Path), File: e.File, Built: e.Built}
+		ix.targets++
 		for _, key := range e.Keys {
 			if prev, dup := ix.byKey[key]; !dup || (!prev.Built && t.Built) {
 				ix.byKey[key] = t

@@ -289,8 +289,12 @@ func (r *run) rewrite(ctx context.Context) error {
 		if it.a.HasErrors() {
 			return
 		}
-		it.staged = r.stagedKey(it, mediaPrefix)
-		r.rewriter.Use(r.mediaOf(it)...)
+		media := mediaBuffers.Get().(*[]string)
+		it.staged = r.stagedKey(it, mediaPrefix, media)
+		r.rewriter.Use(*media...)
+		clear(*media)
+		*media = (*media)[:0]
+		mediaBuffers.Put(media)
 		if rec, ok := r.cache.Staged(it.staged); ok && r.restage(rec, it.staged) {
 			it.a.Findings = append(it.a.Findings, withFile(rec.Findings, it.a.File)...)
 			it.restaged = true
@@ -382,8 +386,9 @@ func (r *run) restage(rec cache.Staged, key cache.Key) bool {
 // and the settings, its images' store entries, where its links lead, who
 // cites it, its lists, and where media are published. Each field goes in
 // with its length or count before it, into a buffer reused across calls:
-// it runs for every article on every build.
-func (r *run) stagedKey(it *item, mediaPrefix string) cache.Key {
+// it runs for every article on every build. It appends to media the store
+// files the article shows, from the same entries.
+func (r *run) stagedKey(it *item, mediaPrefix string, media *[]string) cache.Key {
 	buf := keyBuffers.Get().(*[]byte)
 	defer keyBuffers.Put(buf)
 	m := r.store.Manifest()
@@ -392,6 +397,12 @@ func (r *run) stagedKey(it *item, mediaPrefix string) cache.Key {
 	for _, ref := range it.scan.Images {
 		e, _ := m.Get(ref.Key)
 		b = appendEntry(b, e)
+		if e.Status == store.OK {
+			*media = append(*media, e.File)
+			for _, v := range e.Variants {
+				*media = append(*media, v.File)
+			}
+		}
 	}
 	b = binary.AppendUvarint(b, uint64(len(it.scan.Links)))
 	for _, l := range it.scan.Links {
@@ -405,8 +416,11 @@ func (r *run) stagedKey(it *item, mediaPrefix string) cache.Key {
 	return cache.KeyOf(b)
 }
 
-// keyBuffers are stagedKey's buffers.
-var keyBuffers = sync.Pool{New: func() any { return new([]byte) }}
+// keyBuffers are stagedKey's buffers, mediaBuffers its media lists'.
+var (
+	keyBuffers   = sync.Pool{New: func() any { return new([]byte) }}
+	mediaBuffers = sync.Pool{New: func() any { return new([]string) }}
+)
 
 // appendStrings appends how many strings there are, then each with its
 // length before it.
@@ -432,21 +446,6 @@ func appendEntry(b []byte, e store.Entry) []byte {
 		b = appendStrings(b, v.File)
 	}
 	return b
-}
-
-// mediaOf lists the store files an article shows.
-func (r *run) mediaOf(it *item) []string {
-	m := r.store.Manifest()
-	var files []string
-	for _, ref := range it.scan.Images {
-		if e, ok := m.Get(ref.Key); ok && e.Status == store.OK {
-			files = append(files, e.File)
-			for _, v := range e.Variants {
-				files = append(files, v.File)
-			}
-		}
-	}
-	return files
 }
 
 // saveCache keeps this build's records for the next one.

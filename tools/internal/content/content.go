@@ -5,7 +5,7 @@ package content
 import (
 	"context"
 	"errors"
-	"io/fs"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -23,37 +23,46 @@ type Dir struct {
 	Others   []string
 }
 
-// List walks root, skipping hidden directories.
+// List walks root, skipping hidden directories and files, and sorts what
+// it finds. It reads directories unsorted and names files by joining
+// strings: at 10,000 articles, filepath.WalkDir's sorted reads and a
+// filepath.Rel per file were a fifth of reading an unchanged archive.
 func List(root string) (Dir, error) {
 	d := Dir{Root: root}
-	err := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if e.IsDir() {
-			if p != root && strings.HasPrefix(e.Name(), ".") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if strings.HasPrefix(e.Name(), ".") {
-			return nil // .gitkeep and editors' files are not content
-		}
-		rel, err := filepath.Rel(root, p)
-		if err != nil {
-			return err
-		}
-		rel = filepath.ToSlash(rel)
-		if article.IsArticle(rel) {
-			d.Articles = append(d.Articles, rel)
-		} else {
-			d.Others = append(d.Others, rel)
-		}
-		return nil
-	})
+	err := d.list(root, "")
 	sort.Strings(d.Articles)
 	sort.Strings(d.Others)
 	return d, err
+}
+
+// list adds what dir holds, rel (slash-separated, "" or ending in a
+// slash) under the root.
+func (d *Dir) list(dir, rel string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	entries, err := f.ReadDir(-1)
+	f.Close()
+	if err != nil {
+		return fmt.Errorf("%s: %w", dir, err)
+	}
+	for _, e := range entries {
+		name := e.Name()
+		switch {
+		case strings.HasPrefix(name, "."):
+			// Hidden directories, .gitkeep and editors' files are not content.
+		case e.IsDir():
+			if err := d.list(filepath.Join(dir, name), rel+name+"/"); err != nil {
+				return err
+			}
+		case article.IsArticle(rel + name):
+			d.Articles = append(d.Articles, rel+name)
+		default:
+			d.Others = append(d.Others, rel+name)
+		}
+	}
+	return nil
 }
 
 // Read parses the articles on up to jobs workers, in the order of

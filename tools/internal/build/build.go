@@ -773,7 +773,7 @@ func readMediaSizes(file string) map[string]int64 {
 }
 
 func writeMediaSizes(file string, sizes map[string]int64) error {
-	return safefile.WriteStream(afero.NewOsFs(), file, 0o644, func(w io.Writer) error {
+	return safefile.WriteDerived(afero.NewOsFs(), file, 0o644, func(w io.Writer) error {
 		return codec.Write(w, mediaSizesFormat, len(sizes), maps.All(sizes), func(e *codec.Encoder, name string, size int64) {
 			e.Text(name)
 			e.Int(size)

@@ -208,7 +208,7 @@ func (s *shard[T]) save(c recordCodec[T]) error {
 			kept[k] = s.old[k]
 		}
 	}
-	return safefile.WriteStream(afero.NewOsFs(), s.file, 0o644, func(w io.Writer) error { return c.encode(w, kept) })
+	return safefile.WriteDerived(afero.NewOsFs(), s.file, 0o644, func(w io.Writer) error { return c.encode(w, kept) })
 }
 
 // Cache is the scans, the files' stats and the staged records, kept in

@@ -188,7 +188,7 @@ func (s *publishedShard) save(file string) error {
 	if !s.changed && len(s.now) == len(s.old) {
 		return nil
 	}
-	return safefile.WriteStream(afero.NewOsFs(), file, 0o644, func(w io.Writer) error { return encodeShard(w, s.now) })
+	return safefile.WriteDerived(afero.NewOsFs(), file, 0o644, func(w io.Writer) error { return encodeShard(w, s.now) })
 }
 
 func (p *Published) shard(rel string) *publishedShard {

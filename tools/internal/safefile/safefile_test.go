@@ -14,6 +14,11 @@ import (
 // A write that fails leaves the old file as it was and no temporary file
 // behind; one that succeeds replaces it whole.
 func TestWriteStream(t *testing.T) {
+	t.Run("synced", func(t *testing.T) { testWriteStream(t, WriteStream) })
+	t.Run("derived", func(t *testing.T) { testWriteStream(t, WriteDerived) })
+}
+
+func testWriteStream(t *testing.T, writeStream func(afero.Fs, string, os.FileMode, func(io.Writer) error) error) {
 	dir := t.TempDir()
 	name := filepath.Join(dir, "sub", "f")
 	fs := afero.NewOsFs()
@@ -21,7 +26,7 @@ func TestWriteStream(t *testing.T) {
 		t.Fatal(err)
 	}
 	broken := errors.New("disk full")
-	err := WriteStream(fs, name, 0o644, func(w io.Writer) error {
+	err := writeStream(fs, name, 0o644, func(w io.Writer) error {
 		io.WriteString(w, strings.Repeat("x", 100<<10)) // past the buffer: some of it reached the file
 		return broken
 	})
@@ -32,7 +37,7 @@ func TestWriteStream(t *testing.T) {
 		t.Errorf("after a failed write the file holds %.20q", data)
 	}
 	big := strings.Repeat("y", 200<<10)
-	if err := WriteStream(fs, name, 0o600, func(w io.Writer) error { _, err := io.WriteString(w, big); return err }); err != nil {
+	if err := writeStream(fs, name, 0o600, func(w io.Writer) error { _, err := io.WriteString(w, big); return err }); err != nil {
 		t.Fatal(err)
 	}
 	if data, _ := os.ReadFile(name); string(data) != big {

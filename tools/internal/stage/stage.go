@@ -111,7 +111,7 @@ func (s *Stage) Finish() error {
 	if !s.changing && maps.Equal(s.written, s.previous) {
 		return nil // the index says so already
 	}
-	return safefile.WriteStream(s.fs, s.indexFile(), 0o644, func(w io.Writer) error { return encodeIndex(w, s.written) })
+	return safefile.WriteDerived(s.fs, s.indexFile(), 0o644, func(w io.Writer) error { return encodeIndex(w, s.written) })
 }
 
 // The index, of each staged file what it holds, is kept in the binary

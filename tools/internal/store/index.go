@@ -115,5 +115,5 @@ func loadIndexed(fsys afero.Fs, name, index string) (*Manifest, error) {
 // writeIndex keeps the index of entries; one not written is only read
 // from the manifest again next time.
 func writeIndex(fsys afero.Fs, index string, sum uint64, entries []Entry) {
-	safefile.WriteStream(fsys, index, 0o644, func(w io.Writer) error { return encodeIndex(w, sum, entries) })
+	safefile.WriteDerived(fsys, index, 0o644, func(w io.Writer) error { return encodeIndex(w, sum, entries) })
 }

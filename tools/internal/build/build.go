@@ -379,6 +379,13 @@ func (r *run) render(ctx context.Context) error {
 		before = sync.OnceValues(func() ([]string, error) { return listSite(tmp, filepath.Join(tmp, mediaDir)) })
 		go before()
 	}
+	// So are the media of the site in place, which publishing moves into
+	// the new one as they are (nothing else touches them meanwhile: the
+	// build holds the cache's lock).
+	media := sync.OnceValues(func() (map[string]bool, error) {
+		return store.ListFiles(afero.NewOsFs(), filepath.Join(r.opts.Dest, mediaDir))
+	})
+	go media()
 	used := r.release()
 	r.limitMemory()
 	// The cache is written while Hugo renders: its records are complete,
@@ -433,7 +440,7 @@ func (r *run) render(ctx context.Context) error {
 	// fails to be swapped in names files no longer there, which never match.
 	recorded := make(chan error, 1)
 	go func() { recorded <- published.Save(r.publishedDir()) }()
-	err = r.publish(tmp, used, res.Files)
+	err = r.publish(tmp, used, res.Files, media)
 	if rerr := <-recorded; rerr != nil {
 		r.report.Notices = append(r.report.Notices, "build cache not saved: "+rerr.Error())
 	}
@@ -506,8 +513,9 @@ func (r *run) release() (used []string) {
 // site, measures it, and swaps it in. The previous site's media directory
 // is moved over rather than rebuilt (a rename, whatever its size), then
 // completed and pruned; if the swap fails it goes back. pages are the
-// files Hugo published, by size.
-func (r *run) publish(tmp string, used []string, pages map[string]int64) error {
+// files Hugo published, by size; listed lists the media of the previous
+// site.
+func (r *run) publish(tmp string, used []string, pages map[string]int64, listed func() (map[string]bool, error)) error {
 	media := filepath.Join(tmp, mediaDir)
 	oldMedia := filepath.Join(r.opts.Dest, mediaDir)
 	moved := os.Rename(oldMedia, media) == nil
@@ -520,7 +528,13 @@ func (r *run) publish(tmp string, used []string, pages map[string]int64) error {
 	for _, f := range used {
 		inUse[f] = true
 	}
-	present, err := store.ListFiles(afero.NewOsFs(), media)
+	var present map[string]bool
+	var err error
+	if moved {
+		present, err = listed()
+	} else {
+		present, err = store.ListFiles(afero.NewOsFs(), media)
+	}
 	if err == nil {
 		err = removeUnused(media, present, inUse)
 	}

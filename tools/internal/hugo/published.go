@@ -239,20 +239,20 @@ func (p *Published) keep(rel string, input uint64, stat func() (os.FileInfo, err
 	s := p.shard(rel)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	state, surveyed := s.surveyed[rel]
+	state, known := s.surveyed[rel]
 	delete(s.surveyed, rel) // the file may be written after this
-	if !slices.ContainsFunc(s.old[rel], func(pub Publication) bool { return pub.Input == input }) {
-		return -1
-	}
-	if !surveyed {
-		info, err := stat()
-		if err != nil {
-			return -1
-		}
-		state = stateOf(info)
-	}
 	for _, pub := range s.old[rel] {
-		if pub.Input == input && pub.matches(state) {
+		if pub.Input != input {
+			continue
+		}
+		if !known { // stat'ed only for a record of the same input
+			info, err := stat()
+			if err != nil {
+				return -1
+			}
+			state, known = stateOf(info), true
+		}
+		if pub.matches(state) {
 			if !leadSame(pub.Links) {
 				return -1
 			}

@@ -94,14 +94,28 @@ func (a *Article) SetParam(key string, v any) {
 	a.Params[key] = v
 }
 
-// IsArticle says whether a content path is an article (a page the stages
-// process) rather than a section index or an asset passed through unchanged.
+// Extensions are the file extensions of articles: the formats fetchers
+// write. Files of any other format in content/ are not articles and are
+// never published (Hugo would render or copy them without our stages).
+var Extensions = []string{".md", ".markdown", ".html", ".htm"}
+
+// IsArticle says whether a content path is an article: a file in one of
+// the article formats, not hidden, not a section file. A name starting
+// with "_" is an article like any other.
 func IsArticle(rel string) bool {
 	base := path.Base(rel)
-	if strings.HasPrefix(base, "_") || strings.HasPrefix(base, ".") {
+	if strings.HasPrefix(base, ".") || IsSectionFile(base) {
 		return false
 	}
 	return formatOf(rel) != ""
+}
+
+// IsSectionFile says whether a file name is a section's (or the home
+// page's) index, _index.*, whose front matter (cascade) sets how other
+// pages render: the site owner's, never an article.
+func IsSectionFile(name string) bool {
+	stem := strings.TrimSuffix(name, path.Ext(name))
+	return strings.EqualFold(stem, "_index")
 }
 
 func formatOf(rel string) BodyFormat {

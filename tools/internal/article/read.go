@@ -17,7 +17,16 @@ const (
 	RuleUnclosed      = "file/unclosed-front-matter"
 	RuleSyntax        = "fm/syntax"
 	RuleYAMLEscape    = "fm/yaml-escape"
+	RuleTooLarge      = "file/too-large"
 )
+
+// TooLarge is an article whose file is over the size limit: not read,
+// carrying its error.
+func TooLarge(rel, file string, size, limit int64) *Article {
+	a := &Article{Path: rel, File: file, BodyFormat: formatOf(rel), Stage: "read"}
+	a.Report(Error, RuleTooLarge, -1, fmt.Sprintf("the file is %d bytes, over the limit of %d (limits.maxFileBytes): not read", size, limit))
+	return a
+}
 
 // Parse reads one content file with Hugo's own page lexer and front matter
 // decoders, so that what we see is what Hugo will see. A file that cannot be

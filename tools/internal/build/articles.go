@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -40,23 +42,22 @@ type item struct {
 	restaged bool
 }
 
-// read reads the content directory: the other files are staged unchanged,
-// each article is looked up in the cache by its bytes and parsed only if it
-// is not there.
+// read reads the content directory: each article is looked up in the
+// cache by its bytes and parsed only if it is not there. What is not an
+// article is reported and left out (see package content); the site's own
+// pages come from site/content/.
 func (r *run) read(ctx context.Context) error {
 	start := time.Now()
 	dir, err := content.List(r.opts.ContentDir)
 	if err != nil {
 		return err
 	}
-	for _, rel := range dir.Others {
-		data, err := os.ReadFile(r.contentFile(rel))
-		if err != nil {
-			return err
-		}
-		if err := r.stage.Copy(rel, data); err != nil {
-			return err
-		}
+	for _, refused := range dir.Refused {
+		r.report.AddFindings([]article.Finding{refused.Finding(r.opts.Display(r.contentFile(refused.Path)))})
+	}
+	r.report.Refused = len(dir.Refused)
+	if err := r.stageSitePages(); err != nil {
+		return err
 	}
 	r.items = make([]*item, len(dir.Articles))
 	errs := make([]error, len(dir.Articles))
@@ -80,6 +81,29 @@ func (r *run) read(ctx context.Context) error {
 	return ctx.Err()
 }
 
+// stageSitePages stages the site's own pages, site/content/ (a section's
+// _index.md, a page of the owner's), as they are: they are trusted, and
+// no article may be published where they are (see config.Reserved).
+func (r *run) stageSitePages() error {
+	root := filepath.Join(r.opts.SiteDir, "content")
+	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		switch {
+		case errors.Is(err, fs.ErrNotExist) && p == root:
+			return nil
+		case err != nil:
+			return err
+		case !d.Type().IsRegular():
+			return nil // directories are walked; links not followed
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		return r.stage.Copy(filepath.ToSlash(rel), data)
+	})
+}
+
 // contentFile is the file of a path relative to the content directory.
 func (r *run) contentFile(rel string) string {
 	return filepath.Join(r.opts.ContentDir, filepath.FromSlash(rel))
@@ -89,9 +113,15 @@ func (r *run) contentFile(rel string) string {
 // as it was (no read at all), else by its bytes; it parses it only when
 // neither is known.
 func (r *run) readItem(rel, abs, file string, now time.Time) (*item, error) {
-	info, err := os.Stat(abs)
+	info, err := os.Lstat(abs)
 	if err != nil {
 		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", file) // replaced since the listing
+	}
+	if max := r.cfg.Limits.MaxFileBytes; info.Size() > max {
+		return &item{a: article.TooLarge(rel, file, info.Size(), max)}, nil
 	}
 	name := cache.KeyOf(r.settingsKey[:], []byte(rel))
 	if key, ok := r.cache.File(name, info); ok {
@@ -99,7 +129,7 @@ func (r *run) readItem(rel, abs, file string, now time.Time) (*item, error) {
 			return &item{key: key, scan: scan, a: &article.Article{Path: rel, File: file, Findings: withFile(scan.Findings, file)}}, nil
 		}
 	}
-	data, err := os.ReadFile(abs)
+	data, err := content.ReadFile(abs)
 	if err != nil {
 		return nil, err
 	}
@@ -132,6 +162,7 @@ func (r *run) check(ctx context.Context) error {
 	stats := pipeline.Pipeline{
 		{Name: validate.Stage, Run: r.checker.Check},
 		{Name: "debris", Run: clean.Debris},
+		{Name: "terms", Run: r.checker.CheckParams},
 	}.Run(ctx, fresh, r.opts.Jobs, func(a *article.Article) {
 		it := byArticle[a]
 		it.scan = scanOf(a)
@@ -315,7 +346,7 @@ func (r *run) rewrite(ctx context.Context) error {
 			// staged copy needs (its findings are known already).
 			source := it.a.Source
 			if source == nil { // known by its stat, not read
-				data, err := os.ReadFile(r.contentFile(it.a.Path))
+				data, err := content.ReadFile(r.contentFile(it.a.Path))
 				if err != nil {
 					return err
 				}
@@ -324,6 +355,7 @@ func (r *run) rewrite(ctx context.Context) error {
 			a = article.Parse(it.a.Path, it.a.File, source)
 			r.checker.Check(ctx, a)
 			clean.Debris(ctx, a)
+			r.checker.CheckParams(ctx, a)
 		}
 		base[a] = len(a.Findings)
 		work[a] = it

@@ -82,7 +82,7 @@ type Options struct {
 }
 
 // mediaDir is where stored images are published in the site.
-const mediaDir = "media"
+const mediaDir = config.MediaDir
 
 // cacheDir holds the build cache, under the root.
 const cacheDir = ".mirror-cache"
@@ -240,6 +240,8 @@ func (r *run) setup(ctx context.Context) error {
 		return err
 	}
 	r.checker = validate.New(r.cfg.Validate, r.cfg.Taxonomies)
+	r.checker.Limits = cfg.Limits
+	r.checker.Reserve(cfg.Reserved(search.Dir))
 	if r.opts.Dest != "" {
 		r.cleanups = append(r.cleanups, emptyTrash(r.opts.Dest))
 	}
@@ -346,8 +348,8 @@ func (r *run) gate(context.Context) error {
 			remote++
 		}
 	}
-	if r.report.Excluded > 0 || remote > 0 {
-		return fmt.Errorf("%w: %d articles excluded, %d images not localized", ErrStrict, r.report.Excluded, remote)
+	if r.report.Excluded > 0 || remote > 0 || r.report.Refused > 0 {
+		return fmt.Errorf("%w: %d articles excluded, %d files refused, %d images not localized", ErrStrict, r.report.Excluded, r.report.Refused, remote)
 	}
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/archivemirror/mirror/tools/internal/content"
 	"github.com/archivemirror/mirror/tools/internal/report"
 	"github.com/archivemirror/mirror/tools/internal/safefile"
+	"github.com/archivemirror/mirror/tools/internal/search"
 	"github.com/archivemirror/mirror/tools/internal/validate"
 )
 
@@ -72,7 +73,7 @@ func runValidate(cmd *cobra.Command, g *globals, vf validateFlags, args []string
 		return fail(ExitSetup, err)
 	}
 	checker := validate.New(cfg.Validate, cfg.Taxonomies)
-	articles, err := readArticles(cmd, g, args, vf.jobs)
+	articles, refused, err := readArticles(cmd, g, args, vf.jobs, cfg.Limits)
 	if err != nil {
 		return fail(ExitSetup, err)
 	}
@@ -82,10 +83,14 @@ func runValidate(cmd *cobra.Command, g *globals, vf validateFlags, args []string
 			return fail(ExitSetup, err)
 		}
 	}
-	checker.CheckArchive(validate.Items(articles))
-	var findings []article.Finding
+	checker.Limits = cfg.Limits
+	checker.Reserve(cfg.Reserved(search.Dir))
 	for _, a := range articles {
 		checker.Check(cmd.Context(), a)
+	}
+	checker.CheckArchive(validate.Items(articles))
+	findings := refused
+	for _, a := range articles {
 		findings = append(findings, a.Findings...)
 	}
 	r := &report.Report{Findings: findings}
@@ -101,31 +106,37 @@ func runValidate(cmd *cobra.Command, g *globals, vf validateFlags, args []string
 }
 
 // readArticles reads the articles under each path (file or directory),
-// or the content directory when none is given.
-func readArticles(cmd *cobra.Command, g *globals, paths []string, jobs int) ([]*article.Article, error) {
+// or the content directory when none is given, and names the files of
+// those directories that are not articles.
+func readArticles(cmd *cobra.Command, g *globals, paths []string, jobs int, limits article.Limits) ([]*article.Article, []article.Finding, error) {
 	if len(paths) == 0 {
 		paths = []string{g.contentDir()}
 	}
 	var all []*article.Article
+	var refused []article.Finding
 	for _, p := range paths {
 		abs := g.abs(p)
-		info, err := os.Stat(abs)
+		info, err := os.Lstat(abs)
 		if err != nil {
-			return nil, fmt.Errorf("%s: no such file or directory", p)
+			return nil, nil, fmt.Errorf("%s: no such file or directory", p)
 		}
 		dir := content.Dir{Root: filepath.Dir(abs), Articles: []string{filepath.Base(abs)}}
 		if info.IsDir() {
 			if dir, err = content.List(abs); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
+		for _, r := range dir.Refused {
+			refused = append(refused, r.Finding(display(filepath.Join(dir.Root, filepath.FromSlash(r.Path)))))
+		}
+		dir.MaxFileBytes = limits.MaxFileBytes
 		articles, err := dir.Read(cmd.Context(), jobs, display)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		all = append(all, articles...)
 	}
-	return all, nil
+	return all, refused, nil
 }
 
 // fileChanges is what --fix changed, or would change, in one file.

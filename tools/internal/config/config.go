@@ -6,11 +6,13 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/gohugoio/hugo/parser/metadecoders"
 	"github.com/spf13/afero"
 
+	"github.com/archivemirror/mirror/tools/internal/article"
 	"github.com/archivemirror/mirror/tools/internal/clean"
 	"github.com/archivemirror/mirror/tools/internal/images"
 	"github.com/archivemirror/mirror/tools/internal/stage"
@@ -27,22 +29,31 @@ type Config struct {
 
 	// BaseURL is the site's baseURL, which local image URLs must follow.
 	BaseURL string `json:"-"`
+	// SiteDir is the Hugo project; ThemeDirs the themes it uses.
+	SiteDir   string   `json:"-"`
+	ThemeDirs []string `json:"-"`
+	// PaginationPath is where lists put their further pages ("page":
+	// /page/2/).
+	PaginationPath string `json:"-"`
 
 	Validate validate.Config `json:"validate"`
 	Images   images.Config   `json:"images"`
 	Clean    clean.Config    `json:"clean"`
 	Stage    stage.Config    `json:"stage"`
+	Limits   article.Limits  `json:"limits"`
 }
 
 // Default returns the settings of a site that configures nothing.
 func Default() Config {
 	return Config{
-		Taxonomies: []string{"categories", "tags"},
-		BaseURL:    "/",
-		Validate:   validate.NewDefaultConfig(),
-		Images:     images.NewDefaultConfig(),
-		Clean:      clean.NewDefaultConfig(),
-		Stage:      stage.NewDefaultConfig(),
+		Taxonomies:     []string{"categories", "tags"},
+		BaseURL:        "/",
+		PaginationPath: "page",
+		Validate:       validate.NewDefaultConfig(),
+		Images:         images.NewDefaultConfig(),
+		Clean:          clean.NewDefaultConfig(),
+		Stage:          stage.NewDefaultConfig(),
+		Limits:         article.NewDefaultLimits(),
 	}
 }
 
@@ -53,6 +64,7 @@ var configNames = []string{"hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "c
 // one gets the defaults.
 func Load(siteDir string) (Config, error) {
 	cfg := Default()
+	cfg.SiteDir = siteDir
 	for _, name := range configNames {
 		p := filepath.Join(siteDir, name)
 		if _, err := os.Stat(p); err == nil {
@@ -89,6 +101,10 @@ func (c *Config) apply(site map[string]any) error {
 	if b, ok := lookup(site, "buildFuture").(bool); ok && b {
 		c.Validate.AllowFuture = true
 	}
+	if p, ok := lookup(site, "pagination", "path").(string); ok && p != "" {
+		c.PaginationPath = p
+	}
+	c.ThemeDirs = themeDirs(c.SiteDir, site)
 	mirror := lookup(site, "params", "mirror")
 	if mirror == nil {
 		return nil
@@ -113,7 +129,77 @@ func (c *Config) check() error {
 	if err := c.Clean.Validate(); err != nil {
 		return fmt.Errorf("%s: [params.mirror.clean]: %w", c.File, err)
 	}
+	if err := c.Limits.Validate(); err != nil {
+		return fmt.Errorf("%s: [params.mirror.limits]: %w", c.File, err)
+	}
 	return nil
+}
+
+// themeDirs are the directories of the site's themes (theme, a name or a
+// list, under themesDir).
+func themeDirs(siteDir string, site map[string]any) []string {
+	themes := "themes"
+	if d, ok := lookup(site, "themesDir").(string); ok && d != "" {
+		themes = d
+	}
+	if !filepath.IsAbs(themes) {
+		themes = filepath.Join(siteDir, themes)
+	}
+	var names []string
+	switch t := lookup(site, "theme").(type) {
+	case string:
+		names = []string{t}
+	case []any:
+		for _, n := range t {
+			if s, ok := n.(string); ok {
+				names = append(names, s)
+			}
+		}
+	}
+	dirs := make([]string, 0, len(names))
+	for _, n := range names {
+		if n != "" {
+			dirs = append(dirs, filepath.Join(themes, n))
+		}
+	}
+	return dirs
+}
+
+// MediaDir is where the build publishes the images articles show, in
+// the site.
+const MediaDir = "media"
+
+// Reserved lists the first parts of the paths the site's own pages and
+// files take, lower-cased: an article published there would replace or
+// break them (an article named about.md took over the About page,
+// sitemap.xml.md failed the whole site). They are the taxonomies, the
+// pages and static files of the site and its themes, the home page's
+// further pages, the files Hugo writes at the top, the media, and extra
+// (the search index's directory).
+func (c Config) Reserved(extra ...string) []string {
+	names := slices.Concat(c.Taxonomies, extra, []string{
+		MediaDir, c.PaginationPath, "index.html", "index.xml", "sitemap.xml", "robots.txt", "404.html",
+	})
+	for _, dir := range append([]string{c.SiteDir}, c.ThemeDirs...) {
+		if dir == "" {
+			continue
+		}
+		for _, sub := range []string{"content", "static"} {
+			entries, _ := os.ReadDir(filepath.Join(dir, sub))
+			for _, e := range entries {
+				name := e.Name()
+				if sub == "content" && !e.IsDir() {
+					name = strings.TrimSuffix(name, filepath.Ext(name))
+				}
+				names = append(names, name)
+			}
+		}
+	}
+	for i, n := range names {
+		names[i] = strings.ToLower(n)
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
 }
 
 // lookup walks nested maps by key, ignoring case as Hugo does.

@@ -3,7 +3,6 @@ package links
 import (
 	"fmt"
 	"os"
-	"path"
 	"path/filepath"
 	"strings"
 
@@ -29,10 +28,10 @@ type Index struct {
 	targets int // articles indexed
 }
 
-// RefOf is the logical path of an article: its content path without the
-// extension, from the content root.
+// RefOf is the logical path of an article, as Hugo's GetPage and relref
+// know it: "/" and its page path (see article.PagePath).
 func RefOf(contentPath string) string {
-	return "/" + strings.TrimSuffix(contentPath, path.Ext(contentPath))
+	return "/" + article.PagePath(contentPath)
 }
 
 // Entry is what the index needs of an article: Keys are the keys of the

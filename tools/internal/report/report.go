@@ -25,6 +25,9 @@ type Report struct {
 	Articles int `json:"articles"`
 	Staged   int `json:"staged"`
 	Excluded int `json:"excluded"`
+	// Refused is how many files of the content directory were not
+	// articles (links, other formats), left out and reported.
+	Refused int `json:"refused,omitempty"`
 	// Pages is how many pages Hugo built (articles, lists, taxonomies).
 	Pages int `json:"pages"`
 	// FilesWritten is how many of the site's files Hugo wrote differed from

@@ -12,7 +12,6 @@ import (
 	"maps"
 	"path"
 	"regexp"
-	"strings"
 	"sync"
 
 	"github.com/spf13/afero"
@@ -305,14 +304,15 @@ func (s *Stage) hugoSafe(body []byte) []byte {
 	return body
 }
 
-// StagedPath is the article's path in the stage: its content path with the
-// extension of its body format, so Hugo picks the right renderer.
+// StagedPath is the article's path in the stage: its page path (see
+// article.PagePath) with the extension of its body format, so Hugo picks
+// the right renderer.
 func StagedPath(a *article.Article) string {
 	ext := ".md"
 	if a.BodyFormat == article.HTML {
 		ext = ".html"
 	}
-	return strings.TrimSuffix(a.Path, path.Ext(a.Path)) + ext
+	return article.PagePath(a.Path) + ext
 }
 
 // writeFrontMatter writes the article's front matter, with the stages'

@@ -50,6 +50,7 @@ func Items(articles []*article.Article) []ArchiveItem {
 func (c *Checker) CheckArchive(items []ArchiveItem) {
 	sources := map[string]*article.Article{}
 	paths := map[string]*article.Article{}
+	sections := sectionsOf(items)
 	for _, it := range items {
 		a := it.A
 		if !it.Readable {
@@ -65,7 +66,11 @@ func (c *Checker) CheckArchive(items []ArchiveItem) {
 			}
 		}
 		p := it.Path
-		if first, dup := paths[p]; dup {
+		if top := topOf(p); c.reserved[top] {
+			report(a, RuleReservedPath, -1, "published at %s, where the site's own %q pages or files are: rename the file", p, top)
+		} else if section, ok := sections[p]; ok {
+			report(a, RuleDupPath, a.FrontMatter.Start, "published at %s, the list page of the section %s holds", p, section)
+		} else if first, dup := paths[p]; dup {
 			report(a, RuleDupPath, a.FrontMatter.Start, "published at the same URL %s as %s", p, first.File)
 		} else {
 			paths[p] = a
@@ -74,20 +79,43 @@ func (c *Checker) CheckArchive(items []ArchiveItem) {
 	}
 }
 
+// Reserve marks the first parts of paths articles may not be published
+// under (see config.Reserved).
+func (c *Checker) Reserve(names []string) {
+	for _, n := range names {
+		c.reserved[strings.ToLower(n)] = true
+	}
+}
+
+// topOf is the first part of a URL path ("about" of "/about/x/").
+func topOf(p string) string {
+	top, _, _ := strings.Cut(strings.TrimPrefix(p, "/"), "/")
+	return top
+}
+
+// sectionsOf finds the sections the articles make: Hugo gives each
+// top-level directory of content a list page at its path, which an
+// article there would take. It returns each section's path and the
+// directory, as a file of it names it.
+func sectionsOf(items []ArchiveItem) map[string]string {
+	sections := map[string]string{}
+	for _, it := range items {
+		if dir, _, nested := strings.Cut(it.A.Path, "/"); nested {
+			sections["/"+article.PagePath(dir)+"/"] = dir + "/"
+		}
+	}
+	return sections
+}
+
 // OutputPath approximates the URL Hugo gives an article: its url key, or its
 // directory and slug (or file name), lower-cased as Hugo does by default.
 func OutputPath(a *article.Article) string {
 	fm := newFrontMatter(a)
-	if u, ok := fm.get("url"); ok {
-		if s, ok := u.(string); ok && s != "" {
-			return "/" + strings.Trim(strings.ToLower(s), "/") + "/"
-		}
-	}
-	name := strings.TrimSuffix(path.Base(a.Path), path.Ext(a.Path))
+	name := article.PagePath(a.Path)
 	if s, ok := fm.get("slug"); ok {
 		if s, ok := s.(string); ok && s != "" {
-			name = s
+			name = path.Join(path.Dir(name), s)
 		}
 	}
-	return strings.ToLower(path.Join("/", path.Dir(a.Path), name)) + "/"
+	return strings.ToLower("/"+name) + "/"
 }

@@ -3,6 +3,7 @@ package validate
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,6 +18,11 @@ type Checker struct {
 	categories map[string]string // lower case → as configured
 	// Now is the clock future dates are judged by.
 	Now func() time.Time
+	// Limits bound an article's taxonomies (see article.Limits).
+	Limits article.Limits
+	// reserved are the first parts of the paths the site's own pages
+	// use (see Reserve).
+	reserved map[string]bool
 }
 
 // New returns a checker for a site with these settings and taxonomies
@@ -28,11 +34,10 @@ func New(cfg Config, taxonomies []string) *Checker {
 		known:      map[string]bool{},
 		categories: map[string]string{},
 		Now:        time.Now,
+		Limits:     article.NewDefaultLimits(),
+		reserved:   map[string]bool{},
 	}
-	for k := range schema {
-		c.known[k] = true
-	}
-	for _, k := range append(append([]string{}, taxonomies...), cfg.KnownKeys...) {
+	for _, k := range slices.Concat(articleKeys, taxonomies, cfg.KnownKeys, cfg.Required) {
 		c.known[strings.ToLower(k)] = true
 	}
 	for _, t := range taxonomies {
@@ -57,11 +62,11 @@ func (c *Checker) Check(_ context.Context, a *article.Article) error {
 		return nil
 	}
 	fm := newFrontMatter(a)
+	c.checkKeys(fm)
 	c.checkRequired(fm)
 	c.checkTypes(fm)
 	c.checkDates(fm)
 	c.checkTaxonomies(fm)
-	c.checkKeys(fm)
 	return nil
 }
 
@@ -112,6 +117,12 @@ func (fm *frontMatter) raw(lower string) string {
 		text = text[:57] + "..."
 	}
 	return text
+}
+
+// drop removes a key from the staged front matter.
+func (fm *frontMatter) drop(lower string) {
+	delete(fm.a.FrontMatter.Values, fm.keys[lower])
+	delete(fm.keys, lower)
 }
 
 // set replaces a value in the staged front matter.

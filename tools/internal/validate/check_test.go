@@ -17,6 +17,7 @@ var now = time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
 func testChecker(cfg Config) *Checker {
 	c := New(cfg, []string{"categories", "tags"})
 	c.Now = func() time.Time { return now }
+	c.Reserve([]string{"about", "tags"})
 	return c
 }
 
@@ -74,7 +75,7 @@ var ruleCases = []struct {
 	{"title list", Config{}, fm(`title: [a]`, "date: 2024-04-27"), []string{RuleType}},
 	{"missing date", Config{}, fm(`title: "A"`), []string{RuleMissingDate}},
 	{"required key", Config{Required: []string{"title", "date", "author"}}, with(), []string{RuleMissingKey}},
-	{"required key present", Config{Required: []string{"title", "date", "author"}}, with(`author: x`), []string{RuleUnknownKey}},
+	{"required key present", Config{Required: []string{"title", "date", "author"}}, with(`author: x`), nil},
 	{"date invalid", Config{}, fm(`title: "A"`, `date: "yesterday"`), []string{RuleDateInvalid}},
 	{"date future", Config{}, fm(`title: "A"`, "date: 2027-01-01"), []string{RuleDateFuture}},
 	{"date future allowed", Config{AllowFuture: true}, fm(`title: "A"`, "date: 2027-01-01"), nil},
@@ -95,8 +96,21 @@ var ruleCases = []struct {
 	{"any category without a list", Config{}, with(`categories: ["Acdemic"]`), nil},
 	{"unknown key", Config{}, with(`catagories: ["Duty"]`), []string{RuleUnknownKey}},
 	{"known extra key", Config{KnownKeys: []string{"author"}}, with(`author: x`), nil},
-	{"weight type", Config{}, with(`weight: "heavy"`), []string{RuleType}},
-	{"aliases type", Config{}, with(`aliases: {a: b}`), []string{RuleType}},
+	// Keys that place or render other pages are dropped, whatever their value.
+	{"weight", Config{}, with(`weight: -1000000000`), []string{RuleKeyNotAllowed}},
+	{"aliases", Config{}, with(`aliases: ["/index.html", "/about/"]`), []string{RuleKeyNotAllowed}},
+	{"url", Config{}, with(`url: /index.html`), []string{RuleKeyNotAllowed}},
+	{"layout", Config{}, with(`layout: search`), []string{RuleKeyNotAllowed}},
+	{"cascade", Config{}, with(`cascade: {draft: true}`), []string{RuleKeyNotAllowed}},
+	{"image", Config{}, with(`image: https://tracker.example/x.gif`), []string{RuleKeyNotAllowed}},
+	{"slug not allowed", Config{}, with(`slug: a`), []string{RuleKeyNotAllowed}},
+	{"slug allowed", Config{KnownKeys: []string{"slug"}}, with(`slug: a-b_c`), nil},
+	{"slug unsafe", Config{KnownKeys: []string{"slug"}}, with(`slug: ../about`), []string{RuleKeyNotAllowed}},
+	{"a site's own key", Config{KnownKeys: []string{"readingTime2"}}, with(`readingTime2: 3`), nil},
+	{"tags path", Config{}, with(`tags: ["../..", "a/b"]`), []string{RuleTermUnsafe}},
+	{"tags text", Config{}, with(`tags: ["a b", "中文"]`), nil},
+	{"too many tags", Config{}, with(`tags: [` + strings.Repeat(`"a", `, 100) + `"b"]`), []string{RuleTooManyTerms}},
+	{"as many tags as allowed", Config{}, with(`tags: [` + strings.Repeat(`"a", `, 99) + `"b"]`), nil},
 	{"BOM", Config{}, "\ufeff" + good, []string{RuleBOM}},
 	{"CRLF", Config{}, strings.ReplaceAll(good, "\n", "\r\n"), []string{RuleCRLF}},
 	{"invalid UTF-8", Config{}, strings.Replace(good, "body", "bo\xffdy", 1), []string{RuleInvalidUTF8}},
@@ -143,6 +157,7 @@ func TestEveryRuleIsTested(t *testing.T) {
 			}
 		}
 	}
+	tested[article.RuleTooLarge] = true // a reader's rule: see package content
 	for _, r := range Rules {
 		if !tested[r.ID] {
 			t.Errorf("rule %s has no failing test case", r.ID)
@@ -203,10 +218,27 @@ var archiveCases = []struct {
 		"a.md": fm(`title: "A"`, "date: 2024-01-01") + "<hr>\n<a href=\"" + longURL + "\",target=\"_blank\">原文链接</a>\n",
 		"b.md": fm(`title: "B"`, "date: 2024-01-01", `source: "https://mp.weixin.qq.com/s?mid=265&__biz=MjM5&idx=1"`),
 	}, map[string][]string{"b.md": {RuleDupSource}}},
-	{"same slug", map[string]string{
-		"a.md":   fm(`title: "A"`, "date: 2024-01-01"),
-		"x/b.md": fm(`title: "B"`, "date: 2024-01-01", `url: "/A/"`),
-	}, map[string][]string{"x/b.md": {RuleDupPath}}},
+	{"same page, two formats", map[string]string{
+		"a.html": fm(`title: "A"`, "date: 2024-01-01"),
+		"a.md":   fm(`title: "B"`, "date: 2024-01-01"),
+	}, map[string][]string{"a.md": {RuleDupPath}}},
+	{"names that differ", map[string]string{
+		"A.md":     fm(`title: "A"`, "date: 2024-01-01"),
+		"a.md":     fm(`title: "B"`, "date: 2024-01-01"),
+		"a b.md":   fm(`title: "C"`, "date: 2024-01-01"),
+		"a-b.md":   fm(`title: "D"`, "date: 2024-01-01"),
+		"a%2eb.md": fm(`title: "E"`, "date: 2024-01-01"),
+		"a.b.md":   fm(`title: "F"`, "date: 2024-01-01"),
+	}, map[string][]string{}},
+	{"the site's pages", map[string]string{
+		"about.md":  fm(`title: "A"`, "date: 2024-01-01"),
+		"tags/x.md": fm(`title: "B"`, "date: 2024-01-01"),
+		"x.md":      fm(`title: "C"`, "date: 2024-01-01"),
+	}, map[string][]string{"about.md": {RuleReservedPath}, "tags/x.md": {RuleReservedPath}}},
+	{"a section's page", map[string]string{
+		"posts.md":   fm(`title: "A"`, "date: 2024-01-01"),
+		"posts/b.md": fm(`title: "B"`, "date: 2024-01-01"),
+	}, map[string][]string{"posts.md": {RuleDupPath}}},
 }
 
 func TestArchiveRules(t *testing.T) {

@@ -15,8 +15,11 @@ type Config struct {
 	Required []string `json:"required"`
 	// AllowFuture accepts dates in the future (Hugo's buildFuture sets it).
 	AllowFuture bool `json:"allowFuture"`
-	// KnownKeys are extra front matter keys the site uses on purpose, so
-	// they are not reported as possible typos.
+	// KnownKeys are front matter keys an article may set beyond the
+	// default ones (title, date, tags…: see articleKeys), such as a
+	// theme's own params. Every other key is dropped from the staged copy.
+	// Keys that place or render other pages (url, aliases, layout…) are
+	// refused here: see siteKeys.
 	KnownKeys []string `json:"knownKeys"`
 }
 
@@ -36,6 +39,11 @@ func (c Config) Validate() error {
 			return fmt.Errorf("categories: %q is listed twice", cat)
 		}
 		seen[strings.ToLower(cat)] = true
+	}
+	for _, k := range c.KnownKeys {
+		if why, ok := siteKeys[strings.ToLower(k)]; ok && !strings.EqualFold(k, "slug") {
+			return fmt.Errorf("knownKeys: %s cannot be an article's: %s", k, why)
+		}
 	}
 	for _, k := range c.Required {
 		if strings.TrimSpace(k) == "" {

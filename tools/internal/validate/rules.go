@@ -5,27 +5,31 @@ import "github.com/archivemirror/mirror/tools/internal/article"
 // Rule ids. They are shared with --fix, the JSON report and the README;
 // never rename one.
 const (
-	RuleBOM          = "file/bom"
-	RuleInvalidUTF8  = "file/invalid-utf8"
-	RuleCRLF         = "file/crlf"
-	RuleEmptyBody    = "file/empty-body"
-	RuleMissingKey   = "fm/missing-key"
-	RuleMissingTitle = "fm/missing-title"
-	RuleEmptyTitle   = "fm/empty-title"
-	RuleMissingDate  = "fm/missing-date"
-	RuleDateInvalid  = "fm/date-invalid"
-	RuleDateFuture   = "fm/date-future"
-	RuleLastmod      = "fm/lastmod-before-date"
-	RuleExpired      = "fm/expired"
-	RuleDraftType    = "fm/draft-type"
-	RuleDraft        = "fm/draft"
-	RuleType         = "fm/type"
-	RuleListString   = "fm/list-as-string"
-	RuleListItem     = "fm/list-item"
-	RuleCategory     = "fm/category-unknown"
-	RuleUnknownKey   = "fm/unknown-key"
-	RuleDupSource    = "fm/duplicate-source"
-	RuleDupPath      = "fm/duplicate-path"
+	RuleBOM           = "file/bom"
+	RuleInvalidUTF8   = "file/invalid-utf8"
+	RuleCRLF          = "file/crlf"
+	RuleEmptyBody     = "file/empty-body"
+	RuleMissingKey    = "fm/missing-key"
+	RuleMissingTitle  = "fm/missing-title"
+	RuleEmptyTitle    = "fm/empty-title"
+	RuleMissingDate   = "fm/missing-date"
+	RuleDateInvalid   = "fm/date-invalid"
+	RuleDateFuture    = "fm/date-future"
+	RuleLastmod       = "fm/lastmod-before-date"
+	RuleExpired       = "fm/expired"
+	RuleDraftType     = "fm/draft-type"
+	RuleDraft         = "fm/draft"
+	RuleType          = "fm/type"
+	RuleListString    = "fm/list-as-string"
+	RuleListItem      = "fm/list-item"
+	RuleCategory      = "fm/category-unknown"
+	RuleUnknownKey    = "fm/unknown-key"
+	RuleKeyNotAllowed = "fm/key-not-allowed"
+	RuleTermUnsafe    = "fm/term-unsafe"
+	RuleTooManyTerms  = "fm/too-many-terms"
+	RuleReservedPath  = "fm/reserved-path"
+	RuleDupSource     = "fm/duplicate-source"
+	RuleDupPath       = "fm/duplicate-path"
 )
 
 // Rule describes one check, for `mirror validate --rules` and the docs.
@@ -42,6 +46,7 @@ var Rules = []Rule{
 	{article.RuleUnclosed, article.Error, false, "the front matter's closing delimiter is missing"},
 	{article.RuleSyntax, article.Error, false, "the front matter is not valid YAML, TOML or JSON (with the parser's line and column)"},
 	{article.RuleYAMLEscape, article.Error, true, `a double-quoted YAML string holds an unknown escape such as "\副", which makes Hugo abort the whole site; the fix keeps the backslash as text`},
+	{article.RuleTooLarge, article.Error, false, "the file is larger than limits.maxFileBytes: not read"},
 	{RuleBOM, article.Warning, true, "the file starts with a UTF-8 byte order mark"},
 	{RuleInvalidUTF8, article.Warning, false, "the file is not valid UTF-8; the build shows the bad bytes as U+FFFD"},
 	{RuleCRLF, article.Warning, true, "lines end with CR LF"},
@@ -60,9 +65,13 @@ var Rules = []Rule{
 	{RuleListString, article.Warning, true, `a taxonomy written as a string (tags: "a"); read as a one-item list`},
 	{RuleListItem, article.Warning, false, "an empty or non-string item in a taxonomy list; empty items are dropped, others read as text"},
 	{RuleCategory, article.Warning, false, "a category not in the site's list (validate.categories), with the closest as a suggestion"},
-	{RuleUnknownKey, article.Info, false, "a front matter key neither Hugo nor the site uses (a typo such as catagories?)"},
+	{RuleUnknownKey, article.Warning, false, "a front matter key neither Hugo nor the site uses (a typo such as catagories?): dropped from the staged copy"},
+	{RuleKeyNotAllowed, article.Warning, false, "a key an article may not set (url, aliases, layout, menus, weight, cascade…: they place or render other pages): dropped from the staged copy"},
+	{RuleTermUnsafe, article.Warning, false, `a taxonomy term that would make a path ("../..", "a/b", "a#b"): written with full-width forms, or dropped when it names no page`},
+	{RuleTooManyTerms, article.Warning, false, "a taxonomy with more terms than limits.maxTerms: the first ones are kept"},
 	{RuleDupSource, article.Warning, false, "two articles have the same source URL (the same article fetched twice)"},
 	{RuleDupPath, article.Error, false, "two articles would be published at the same URL; the first in path order is kept"},
+	{RuleReservedPath, article.Error, false, "the article would be published where the site's own pages are (/about/, /tags/, /media/…): rename the file"},
 }
 
 // Describe returns what a rule checks, or "" for an unknown id.

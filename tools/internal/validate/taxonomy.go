@@ -1,10 +1,13 @@
 package validate
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/archivemirror/mirror/tools/internal/article"
 )
 
 // checkTaxonomies checks every taxonomy key (tags, categories and any the
@@ -44,7 +47,7 @@ func (c *Checker) terms(fm *frontMatter, tax string, v any) ([]string, bool) {
 			return nil, true
 		}
 		fm.set(tax, []any{x})
-		return []string{x}, true
+		return c.listTerms(fm, tax, []any{x})
 	case []any:
 		return c.listTerms(fm, tax, x)
 	}
@@ -54,31 +57,54 @@ func (c *Checker) terms(fm *frontMatter, tax string, v any) ([]string, bool) {
 
 func (c *Checker) listTerms(fm *frontMatter, tax string, list []any) ([]string, bool) {
 	key := fm.keys[tax]
+	if max := c.Limits.MaxTerms; len(list) > max {
+		report(fm.a, RuleTooManyTerms, fm.valueAt(tax), "%s has %d items; the first %d are kept (limits.maxTerms)", key, len(list), max)
+		list = list[:max]
+		fm.set(tax, list)
+	}
 	terms := make([]string, 0, len(list))
 	kept := make([]any, 0, len(list))
 	for i, it := range list {
+		var term string
 		switch x := it.(type) {
 		case string:
 			if strings.TrimSpace(x) == "" {
 				report(fm.a, RuleListItem, fm.valueAt(tax), "%s item %d is empty; dropped", key, i+1)
 				continue
 			}
-			terms = append(terms, x)
-			kept = append(kept, x)
+			term = x
 		case bool, int, int64, uint64, float64:
-			s := fmt.Sprint(x)
-			report(fm.a, RuleListItem, fm.valueAt(tax), "%s item %d is %v, not a string; read as %q", key, i+1, x, s)
-			terms = append(terms, s)
-			kept = append(kept, s)
+			term = fmt.Sprint(x)
+			report(fm.a, RuleListItem, fm.valueAt(tax), "%s item %d is %v, not a string; read as %q", key, i+1, x, term)
 		default:
 			report(fm.a, RuleType, fm.valueAt(tax), "%s item %d must be a string, not %s", key, i+1, describe(it))
 			return nil, false
 		}
+		term, ok := c.safeTerm(fm, tax, i, term)
+		if !ok {
+			continue
+		}
+		terms = append(terms, term)
+		kept = append(kept, term)
 	}
 	if len(kept) != len(list) || !sameStrings(kept, list) {
 		fm.set(tax, kept)
 	}
 	return terms, true
+}
+
+// safeTerm is a term as staged (see article.SafeTerm), reporting a change;
+// ok is false for a term to drop.
+func (c *Checker) safeTerm(fm *frontMatter, tax string, i int, term string) (string, bool) {
+	key := fm.keys[tax]
+	safe, ok := article.SafeTerm(term, c.Limits.MaxTermBytes)
+	switch {
+	case !ok:
+		report(fm.a, RuleTermUnsafe, fm.valueAt(tax), "%s item %d %q names no page of its own; dropped", key, i+1, term)
+	case safe != strings.TrimSpace(term):
+		report(fm.a, RuleTermUnsafe, fm.valueAt(tax), "%s item %d %q is staged as %q (a term is text, never a path; limits.maxTermBytes)", key, i+1, term, safe)
+	}
+	return safe, ok
 }
 
 func sameStrings(a, b []any) bool {
@@ -107,4 +133,30 @@ func (c *Checker) checkCategories(fm *frontMatter, terms []string) {
 func jsonList(terms ...string) string {
 	b, _ := json.Marshal(terms)
 	return string(b)
+}
+
+// CheckParams is the step after the stages that set taxonomies from an
+// article's text (its account, from the fetcher's "TITLE by ACCOUNT"
+// line): their terms are made safe as the front matter's are.
+func (c *Checker) CheckParams(_ context.Context, a *article.Article) error {
+	for key, v := range a.Params {
+		terms, ok := v.([]string)
+		if !ok || !c.taxonomies[strings.ToLower(key)] {
+			continue
+		}
+		kept := make([]string, 0, len(terms))
+		for _, t := range terms {
+			safe, ok := article.SafeTerm(t, c.Limits.MaxTermBytes)
+			switch {
+			case !ok:
+				a.Report(severityOf(RuleTermUnsafe), RuleTermUnsafe, -1, fmt.Sprintf("%s %q names no page of its own; dropped", key, t))
+				continue
+			case safe != strings.TrimSpace(t):
+				a.Report(severityOf(RuleTermUnsafe), RuleTermUnsafe, -1, fmt.Sprintf("%s %q is staged as %q (a term is text, never a path)", key, t, safe))
+			}
+			kept = append(kept, safe)
+		}
+		a.Params[key] = kept
+	}
+	return nil
 }

@@ -165,7 +165,7 @@ func (r *run) check(ctx context.Context) error {
 		{Name: "terms", Run: r.checker.CheckParams},
 	}.Run(ctx, fresh, r.opts.Jobs, func(a *article.Article) {
 		it := byArticle[a]
-		it.scan = scanOf(a)
+		it.scan = scanOf(a, r.cfg.Limits)
 		r.cache.PutScan(it.key, it.scan)
 	})
 	r.addStages(stats)
@@ -177,8 +177,19 @@ func (r *run) check(ctx context.Context) error {
 	return nil
 }
 
-// scanOf is what the later phases need of a checked article.
-func scanOf(a *article.Article) cache.Scan {
+// scanOf is what the later phases need of a checked article. Images and
+// links past the site's limits are reported and left out.
+func scanOf(a *article.Article, limits article.Limits) cache.Scan {
+	var refs []images.Ref
+	var hrefs []string
+	if !a.HasErrors() {
+		refs = scanImages(a, limits.MaxImages)
+		hrefs = links.Hrefs(a.Body)
+		if len(hrefs) > limits.MaxLinks {
+			a.Report(article.Warning, links.RuleTooMany, -1, fmt.Sprintf("the article has %d links; the first %d are resolved into the archive (limits.maxLinks)", len(hrefs), limits.MaxLinks))
+			hrefs = hrefs[:limits.MaxLinks]
+		}
+	}
 	s := cache.Scan{Findings: withFile(a.Findings, "")}
 	s.Account, _ = a.Params[clean.ParamAccount].(string)
 	if a.FrontMatter.Values != nil {
@@ -196,11 +207,20 @@ func scanOf(a *article.Article) cache.Scan {
 			}
 		}
 	}
-	if !a.HasErrors() {
-		s.Images = images.Scan(a.Body)
-		s.Links = links.LinksOf(links.Hrefs(a.Body))
+	s.Images = refs
+	if hrefs != nil {
+		s.Links = links.LinksOf(hrefs)
 	}
 	return s
+}
+
+// scanImages lists an article's first max images, reporting any past them.
+func scanImages(a *article.Article, max int) []images.Ref {
+	refs, more := images.Scan(a.Body, max)
+	if more > 0 {
+		a.Report(article.Warning, images.RuleTooMany, -1, fmt.Sprintf("the article shows %d images; the first %d are stored, the others left remote (limits.maxImages)", max+more, max))
+	}
+	return refs
 }
 
 // withFile copies findings with the file name set (cached findings are

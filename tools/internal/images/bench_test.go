@@ -20,7 +20,7 @@ func benchLocalize(b *testing.B, width, height int, widths []int) {
 		data := origin.Render(fmt.Sprint(i), origin.Image{Width: width, Height: height, Format: "jpeg", Kind: origin.Photo})
 		urls = append(urls, c.bytes(fmt.Sprintf("/b%d", i), data))
 	}
-	refs := Scan(page(urls...))
+	refs := scanAll(page(urls...))
 	b.ResetTimer()
 	for b.Loop() {
 		st := memStore(&testing.T{})

@@ -191,7 +191,7 @@ func TestLocalizeFormats(t *testing.T) {
 	wide := jpegOf(2400, 600)
 	urls := []string{c.bytes("/a.png", pngData), c.bytes("/b.jpg", jpgData), c.bytes("/c.gif", gifData), c.bytes("/wide.jpg", wide)}
 	st := memStore(t)
-	stats, err := localizer(t, c, testConfig(), st).Localize(context.Background(), Scan(page(urls...)))
+	stats, err := localizer(t, c, testConfig(), st).Localize(context.Background(), scanAll(page(urls...)))
 	if err != nil || stats.Stored != 4 || stats.Failed != 0 || stats.Resized != 1 {
 		t.Fatalf("stats %+v, %v", stats, err)
 	}
@@ -266,7 +266,7 @@ func TestLocalizeFailures(t *testing.T) {
 			st := memStore(t)
 			p := strings.SplitN(strings.TrimPrefix(tt.url, "https://mmbiz.qpic.cn"), "?", 2)[0]
 			before := c.hitsOf(p)
-			stats, err := localizer(t, c, cfg, st).Localize(context.Background(), Scan(page(tt.url)))
+			stats, err := localizer(t, c, cfg, st).Localize(context.Background(), scanAll(page(tt.url)))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -298,7 +298,7 @@ func TestPlaceholderByRepetition(t *testing.T) {
 	st := memStore(t)
 	cfg := testConfig()
 	cfg.Jobs = 1 // in order, so the first ones are stored before the repetition shows
-	stats, err := localizer(t, c, cfg, st).Localize(context.Background(), Scan(page(append(urls, real)...)))
+	stats, err := localizer(t, c, cfg, st).Localize(context.Background(), scanAll(page(append(urls, real)...)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -323,7 +323,7 @@ func TestDedupe(t *testing.T) {
 	var refs []Ref
 	for i := range 50 {
 		body := page(raw+fmt.Sprintf("&amp;wx_lazy=1&amp;tp=webp#imgIndex=%d", i), strings.Replace(raw, "https:", "http:", 1))
-		refs = append(refs, Scan(body)...)
+		refs = append(refs, scanAll(body)...)
 	}
 	refs = dedupe(refs)
 	if len(refs) != 1 {
@@ -360,7 +360,7 @@ func TestRerunSendsNoRequests(t *testing.T) {
 	}
 	urls = append(urls, "https://mmbiz.qpic.cn/missing")
 	st := memStore(t)
-	refs := Scan(page(urls...))
+	refs := scanAll(page(urls...))
 	if _, err := localizer(t, c, testConfig(), st).Localize(context.Background(), refs); err != nil {
 		t.Fatal(err)
 	}
@@ -405,7 +405,7 @@ func TestStoppedRunResumes(t *testing.T) {
 			cancel()
 		}
 	}
-	refs := Scan(page(urls...))
+	refs := scanAll(page(urls...))
 	l.Localize(ctx, refs)
 	checkStore(t, dir)
 	reopened, _ := store.Open(afero.NewOsFs(), dir)
@@ -459,7 +459,7 @@ func TestBombMemory(t *testing.T) {
 		c := newCDN(t)
 		raw := c.bytes("/bomb", bomb(16000, 16000))
 		st := memStore(t)
-		stats, _ := localizer(t, c, testConfig(), st).Localize(context.Background(), Scan(page(raw)))
+		stats, _ := localizer(t, c, testConfig(), st).Localize(context.Background(), scanAll(page(raw)))
 		status, _ := os.ReadFile("/proc/self/status")
 		peak := regexp.MustCompile(`VmHWM:\s+(\d+) kB`).FindSubmatch(status)
 		fmt.Printf("failed=%d peak_kb=%s\n", stats.Failed, peak[1])
@@ -510,7 +510,7 @@ func TestKilledRunLeavesAConsistentStore(t *testing.T) {
 			t.Fatal(err)
 		}
 		st.Lock(context.Background(), nil)
-		localizer(t, c, testConfig(), st).Localize(context.Background(), Scan(page(urls...)))
+		localizer(t, c, testConfig(), st).Localize(context.Background(), scanAll(page(urls...)))
 		t.Fatal("the child was meant to be killed before finishing")
 	}
 	dir := t.TempDir()
@@ -541,7 +541,7 @@ func TestKilledRunLeavesAConsistentStore(t *testing.T) {
 		t.Fatalf("the killed run left the store locked: %v", err)
 	}
 	st.Clean()
-	stats, err := localizer(t, c, testConfig(), st).Localize(context.Background(), Scan(page(urls...)))
+	stats, err := localizer(t, c, testConfig(), st).Localize(context.Background(), scanAll(page(urls...)))
 	st.Unlock()
 	if err != nil || stats.Stored+stats.Cached != 80 || stats.Failed != 0 {
 		t.Fatalf("rerun: %+v, %v", stats, err)
@@ -572,7 +572,7 @@ func TestVariants(t *testing.T) {
 	st := memStore(t)
 	cfg := testConfig()
 	cfg.Widths = nil
-	if _, err := localizer(t, c, cfg, st).Localize(context.Background(), Scan(page(wide, narrow))); err != nil {
+	if _, err := localizer(t, c, cfg, st).Localize(context.Background(), scanAll(page(wide, narrow))); err != nil {
 		t.Fatal(err)
 	}
 	if e, _ := stored(t, st, wide); len(e.Variants) != 0 {
@@ -580,7 +580,7 @@ func TestVariants(t *testing.T) {
 	}
 	before := c.total.Load()
 	cfg.Widths = []int{540, 720}
-	if _, err := localizer(t, c, cfg, st).Localize(context.Background(), Scan(page(wide, narrow))); err != nil {
+	if _, err := localizer(t, c, cfg, st).Localize(context.Background(), scanAll(page(wide, narrow))); err != nil {
 		t.Fatal(err)
 	}
 	if c.total.Load() != before {

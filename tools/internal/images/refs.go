@@ -86,17 +86,17 @@ func srcsetURLs(srcset string) []string {
 	return urls
 }
 
-// Scan lists the distinct image URLs of an article body without building a
-// tree: it runs before any article is rewritten, so all images can be
-// fetched at once.
-func Scan(body []byte) []Ref {
+// Scan lists the first max distinct image URLs of an article body
+// without building a tree: it runs before any article is rewritten, so
+// all images can be fetched at once. more counts the distinct images past
+// max (see article.Limits).
+func Scan(body []byte, max int) (refs []Ref, more int) {
 	z := html.NewTokenizer(bytes.NewReader(body))
 	seen := map[string]bool{}
-	var refs []Ref
 	for {
 		tt := z.Next()
 		if tt == html.ErrorToken {
-			return refs
+			return refs, more
 		}
 		if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
 			continue
@@ -118,6 +118,10 @@ func Scan(body []byte) []Ref {
 			key, fetchURL, ok := Key(raw)
 			if ok && !seen[key] {
 				seen[key] = true
+				if len(refs) == max {
+					more++
+					continue
+				}
 				refs = append(refs, Ref{Key: key, URL: fetchURL})
 			}
 		}

@@ -22,7 +22,12 @@ const (
 	RuleNotAllowed  = "img/host-not-allowed"
 	RuleOffline     = "img/offline"
 	RulePlaceholder = "img/placeholder"
+	RuleTooMany     = "img/too-many"
 )
+
+// maxReports is how many images left remote an article's findings name
+// one by one; the others are counted in one more.
+const maxReports = 20
 
 // Stage is the name the image stage files its findings under.
 const Stage = "images"
@@ -64,6 +69,7 @@ func (r *Rewriter) Used() []string {
 // send a Referer, and is reported with the reason.
 func (r *Rewriter) Rewrite(_ context.Context, a *article.Article) error {
 	reported := map[string]bool{}
+	unnamed := 0
 	local := func(raw string) (store.Entry, bool) {
 		key, _, ok := Key(raw)
 		if !ok {
@@ -76,11 +82,18 @@ func (r *Rewriter) Rewrite(_ context.Context, a *article.Article) error {
 		}
 		if !reported[key] {
 			reported[key] = true
-			r.report(a, raw, e, ok)
+			if len(reported) <= maxReports {
+				r.report(a, raw, e, ok)
+			} else {
+				unnamed++
+			}
 		}
 		return store.Entry{}, false
 	}
 	body.Walk(a.Doc, func(n *html.Node) { r.element(n, local) })
+	if unnamed > 0 {
+		a.Report(article.Warning, RuleFailed, -1, fmt.Sprintf("and %d more images left remote", unnamed))
+	}
 	return nil
 }
 

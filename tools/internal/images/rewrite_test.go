@@ -2,6 +2,8 @@ package images
 
 import (
 	"context"
+	"fmt"
+	"math"
 	"net/url"
 	"strings"
 	"testing"
@@ -161,11 +163,29 @@ func TestScanFindsEveryKindOfReference(t *testing.T) {
 <video poster="https://h.example/7.jpg"></video>
 <iframe class="video_iframe" data-cover="http%3A%2F%2Fmmbiz.qpic.cn%2F8%2F0%3Fwx_fmt%3Djpeg"></iframe>`
 	var got []string
-	for _, r := range Scan([]byte(html)) {
+	for _, r := range scanAll([]byte(html)) {
 		got = append(got, r.Key)
 	}
 	want := "mmbiz.qpic.cn/1/640 x0.ifengimg.com/a.jpg h.example/2.png h.example/3.png h.example/4.png h.example/5.png mmbiz.qpic.cn/6/0 h.example/7.jpg mmbiz.qpic.cn/8/0"
 	if strings.Join(got, " ") != want {
 		t.Errorf("got  %s\nwant %s", strings.Join(got, " "), want)
+	}
+}
+
+// scanAll lists every image of a body, with no limit.
+func scanAll(body []byte) []Ref {
+	refs, _ := Scan(body, math.MaxInt)
+	return refs
+}
+
+// Scan keeps the first images up to the limit and counts the others.
+func TestScanLimit(t *testing.T) {
+	var b strings.Builder
+	for i := range 50 {
+		fmt.Fprintf(&b, `<img src="https://mmbiz.qpic.cn/a/%d/640"><img src="https://mmbiz.qpic.cn/a/%d/640">`, i, i)
+	}
+	refs, more := Scan([]byte(b.String()), 10)
+	if len(refs) != 10 || more != 40 {
+		t.Errorf("%d refs, %d more; want 10 and 40", len(refs), more)
 	}
 }

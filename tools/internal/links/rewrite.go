@@ -11,6 +11,10 @@ import (
 	"github.com/archivemirror/mirror/tools/internal/body"
 )
 
+// RuleTooMany is the finding of an article with more links than the
+// site's limit (see article.Limits).
+const RuleTooMany = "link/too-many"
+
 // ParamCitedBy is the staged front matter key listing the logical paths of
 // the archived articles that cite this one, for the theme's "cited by".
 const ParamCitedBy = "citedby"

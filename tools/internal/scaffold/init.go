@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"os"
 	"path"
@@ -268,7 +269,8 @@ func imageKeysAndSources(root string, files []string) (map[string]bool, []string
 			return nil, nil, err
 		}
 		a := article.Parse(path.Base(f), f, data)
-		for _, ref := range images.Scan(a.Body) {
+		refs, _ := images.Scan(a.Body, math.MaxInt)
+		for _, ref := range refs {
 			keys[ref.Key] = true
 		}
 		if s := a.SourceURL(); s != "" {

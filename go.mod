@@ -22,6 +22,7 @@ require (
 	golang.org/x/image v0.44.0
 	golang.org/x/net v0.58.0
 	golang.org/x/term v0.45.0
+	golang.org/x/tools v0.48.0
 )
 
 require (
@@ -177,7 +178,6 @@ require (
 	golang.org/x/sys v0.47.0 // indirect
 	golang.org/x/text v0.41.0 // indirect
 	golang.org/x/time v0.15.0 // indirect
-	golang.org/x/tools v0.48.0 // indirect
 	golang.org/x/xerrors v0.0.0-20240903120638-7835f813f4da // indirect
 	google.golang.org/api v0.276.0 // indirect
 	google.golang.org/genproto v0.0.0-20260319201613-d00831a3d3e7 // indirect

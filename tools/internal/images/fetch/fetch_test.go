@@ -3,6 +3,7 @@ package fetch
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -196,5 +197,29 @@ func TestParseRetryAfter(t *testing.T) {
 	}
 	if d := parseRetryAfter("soon"); d != 0 {
 		t.Errorf("junk: %v", d)
+	}
+}
+
+// The address guard refuses every block of IANA's special-purpose
+// registries that is not globally reachable, and those embedding an IPv4
+// address, and lets public addresses through.
+func TestAddressGuard(t *testing.T) {
+	tests := []struct {
+		addr   string
+		public bool
+	}{
+		{"8.8.8.8", true}, {"183.3.226.35", true}, {"2408:8756:c52:1a18::1", true}, {"100.63.255.255", true}, {"100.128.0.0", true},
+		{"127.0.0.1", false}, {"10.1.2.3", false}, {"172.16.5.4", false}, {"192.168.1.1", false},
+		{"169.254.169.254", false}, {"100.100.100.200", false}, {"100.64.0.1", false}, {"0.0.0.0", false},
+		{"192.0.0.170", false}, {"198.18.0.1", false}, {"224.0.0.1", false}, {"255.255.255.255", false}, {"240.0.0.1", false},
+		{"::1", false}, {"::", false}, {"::ffff:127.0.0.1", false}, {"::ffff:8.8.8.8", false},
+		{"64:ff9b::a9fe:a9fe", false}, {"64:ff9b:1::1", false}, {"2002:a9fe:a9fe::1", false}, {"2001:0::1", false},
+		{"2001:db8::1", false}, {"fc00::1", false}, {"fd12::1", false}, {"fe80::1%eth0", false}, {"ff02::1", false}, {"100::1", false},
+	}
+	for _, tt := range tests {
+		err := refusePrivate("tcp", net.JoinHostPort(tt.addr, "443"), nil)
+		if (err == nil) != tt.public {
+			t.Errorf("%s: refused = %v, want public = %v", tt.addr, err, tt.public)
+		}
 	}
 }

@@ -119,6 +119,9 @@ type run struct {
 	// refPrefix marks the hrefs of links into the archive until the stage
 	// turns them into relref calls; random, so no article can forge one.
 	refPrefix string
+	// repaired are the store files the image stage found missing or
+	// damaged: the previous site's copies of them are not kept.
+	repaired []string
 }
 
 // equivalences are the links data file's groups of equivalent URLs, by
@@ -272,6 +275,9 @@ func (r *run) setup(ctx context.Context) error {
 		st, err := store.OpenIndexed(afero.NewOsFs(), filepath.Join(r.opts.Root, r.cfg.Images.Store), r.manifestIndex())
 		if err == nil {
 			st.ListAhead() // for the image stage, which asks for every image
+			if !r.opts.NoCache {
+				st.KeepFixity(filepath.Join(r.opts.Root, cacheDir, "store-fixity.bin"))
+			}
 		}
 		return st, err
 	})
@@ -301,6 +307,10 @@ func (r *run) localize(ctx context.Context) error {
 	l := images.NewLocalizer(r.cfg.Images, st, r.opts.Remap)
 	l.Offline, l.RetryFailed, l.Progress = r.opts.Offline, r.opts.RetryFailed, r.opts.ImageProgress
 	stats, err := l.Localize(ctx, refs)
+	r.repaired = l.Repaired
+	for _, f := range l.Repaired {
+		r.report.Notices = append(r.report.Notices, "image store: "+f+" was missing or damaged: removed, and fetched again from its source (offline: reported, fetched by the next run)")
+	}
 	r.report.Images = &stats
 	for _, ref := range refs {
 		if e, ok := st.Manifest().Get(ref.Key); ok && e.Status == store.Failed {
@@ -536,6 +546,12 @@ func (r *run) publish(tmp string, used []string, pages map[string]int64, listed 
 		present, err = listed()
 	} else {
 		present, err = store.ListFiles(afero.NewOsFs(), media)
+	}
+	for _, f := range r.repaired {
+		if present[f] {
+			delete(present, f)
+			os.Remove(filepath.Join(media, filepath.FromSlash(f)))
+		}
 	}
 	if err == nil {
 		err = removeUnused(media, present, inUse)

@@ -32,6 +32,9 @@ type Localizer struct {
 	Progress func(Stats)
 	// Now is the clock manifest entries are stamped with.
 	Now func() time.Time
+	// Repaired lists the store files found missing or damaged (and
+	// removed): a site that published them holds bad copies.
+	Repaired []string
 
 	placeholders *placeholderDetector
 	mu           sync.Mutex
@@ -143,12 +146,19 @@ func (l *Localizer) one(ctx context.Context, ref Ref) outcome {
 	}
 	m := l.store.Manifest()
 	prev, known := m.Get(ref.Key)
-	if known && prev.Status == store.OK && l.store.Has(prev.File) {
-		if err := l.completeVariants(prev); err != nil {
-			l.fail(ref, prev, err, true)
-			return outcome{kind: "failed"}
+	if known && prev.Status == store.OK {
+		if l.store.Intact(prev.File) {
+			if err := l.completeVariants(l.intactVariants(prev)); err != nil {
+				l.fail(ref, prev, err, true)
+				return outcome{kind: "failed"}
+			}
+			return outcome{kind: "cached"}
 		}
-		return outcome{kind: "cached"}
+		l.repaired(prev)
+		if l.Offline {
+			l.fail(ref, prev, errDamaged, false)
+			return outcome{kind: "offline"}
+		}
 	}
 	if known && prev.Status == store.Failed && prev.Permanent && !l.RetryFailed {
 		return outcome{kind: "failed"}
@@ -170,6 +180,43 @@ func (l *Localizer) one(ctx context.Context, ref Ref) outcome {
 	}
 	o.bytes = int64(len(data))
 	return o
+}
+
+// errDamaged is the failure of an image whose stored file went missing or
+// no longer holds the bytes its name says, found offline: not permanent,
+// the next run with the network fetches it again.
+var errDamaged = errors.New("the stored file is missing or damaged")
+
+// intactVariants is a stored image without the narrower copies that went
+// missing or were damaged (completeVariants makes them again).
+func (l *Localizer) intactVariants(e store.Entry) store.Entry {
+	kept := e.Variants[:0:0]
+	for _, v := range e.Variants {
+		if l.store.Intact(v.File) {
+			kept = append(kept, v)
+		} else {
+			l.repairedFile(v.File)
+		}
+	}
+	if len(kept) != len(e.Variants) {
+		e.Variants = kept
+		l.store.Manifest().Set(e)
+	}
+	return e
+}
+
+// repaired notes the files of an image found missing or damaged.
+func (l *Localizer) repaired(e store.Entry) {
+	l.repairedFile(e.File)
+	for _, v := range e.Variants {
+		l.repairedFile(v.File)
+	}
+}
+
+func (l *Localizer) repairedFile(name string) {
+	l.mu.Lock()
+	l.Repaired = append(l.Repaired, name)
+	l.mu.Unlock()
 }
 
 // errPlaceholder marks a "not available" picture served in place of the

@@ -32,6 +32,8 @@ type Store struct {
 
 	listing sync.Once
 	listed  map[string]bool // the files by name, read once: see Has
+
+	fixity fixity // the files found intact: see Intact
 }
 
 // ManifestName is the manifest's file name in the store directory.
@@ -115,13 +117,13 @@ func Name(data []byte, ext string) string {
 // already there holds the same bytes, so it is not written again.
 func (s *Store) Put(data []byte, ext string) (string, error) {
 	name := Name(data, ext)
-	p := path.Join(s.dir, name)
-	if info, err := s.fs.Stat(p); err == nil && info.Size() == int64(len(data)) {
+	if s.Intact(name) {
 		return name, nil
 	}
-	if err := safefile.Write(s.fs, p, data, 0o644); err != nil {
+	if err := safefile.Write(s.fs, path.Join(s.dir, name), data, 0o644); err != nil {
 		return "", fmt.Errorf("image store: %w", err)
 	}
+	s.recordIntact(name)
 	s.mu.Lock()
 	if s.listed != nil {
 		s.listed[name] = true
@@ -211,9 +213,13 @@ func (s *Store) WithoutManifest() *Store {
 // Path is where the named file is in the store's fs.
 func (s *Store) Path(name string) string { return path.Join(s.dir, name) }
 
-// Save writes the manifest atomically.
+// Save writes the manifest atomically, and the record of the files found
+// intact.
 func (s *Store) Save() error {
-	return s.manifest.save(s.fs, path.Join(s.dir, ManifestName), s.index)
+	if err := s.manifest.save(s.fs, path.Join(s.dir, ManifestName), s.index); err != nil {
+		return err
+	}
+	return s.fixity.save(s.fs)
 }
 
 // Clean removes what a killed run may have left: temporary files. Call it

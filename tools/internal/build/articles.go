@@ -349,6 +349,7 @@ func (r *run) rewrite(ctx context.Context) error {
 		if rec, ok := r.cache.Staged(it.staged); ok && r.restage(rec, it.staged) {
 			it.a.Findings = append(it.a.Findings, withFile(rec.Findings, it.a.File)...)
 			it.restaged = true
+			r.noteStaged(rec.Path, it.a.File)
 		}
 	})
 	built := 0
@@ -410,6 +411,7 @@ func (r *run) rewrite(ctx context.Context) error {
 			mu.Unlock()
 			return
 		}
+		r.noteStaged(rel, a.File)
 		r.cache.PutStaged(key, cache.Staged{Path: rel, Findings: withFile(added, "")}, data)
 	})
 	r.addStages(stats)
@@ -420,6 +422,16 @@ func (r *run) rewrite(ctx context.Context) error {
 		return stageErr
 	}
 	return r.stage.Finish()
+}
+
+// noteStaged records which article file a staged page is made from.
+func (r *run) noteStaged(rel, file string) {
+	r.stagedMu.Lock()
+	if r.stagedFiles == nil {
+		r.stagedFiles = map[string]string{}
+	}
+	r.stagedFiles[rel] = file
+	r.stagedMu.Unlock()
 }
 
 // restage puts a cached staged file in place: nothing to do when the

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -122,6 +123,10 @@ type run struct {
 	// repaired are the store files the image stage found missing or
 	// damaged: the previous site's copies of them are not kept.
 	repaired []string
+	// stagedFiles names the article file of each staged page (by its
+	// path in the stage), for Hugo's errors about one.
+	stagedFiles map[string]string
+	stagedMu    sync.Mutex
 }
 
 // equivalences are the links data file's groups of equivalent URLs, by
@@ -173,6 +178,9 @@ func Localize(ctx context.Context, opts Options) (*report.Report, error) {
 func newRun(opts Options) *run {
 	if opts.Root == "" {
 		opts.Root = filepath.Dir(opts.SiteDir)
+	}
+	if abs, err := filepath.Abs(opts.Root); err == nil {
+		opts.Root = abs // Hugo's errors name staged files by absolute path
 	}
 	if opts.Display == nil {
 		opts.Display = func(p string) string { return p }
@@ -381,7 +389,14 @@ func (r *run) render(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
+	defer func() {
+		// Interrupted, the site being built is left to the next build's
+		// trash (see emptyTrash): removing thousands of files would keep
+		// the user waiting.
+		if ctx.Err() == nil {
+			os.RemoveAll(tmp)
+		}
+	}()
 	var touched *hugo.Paths
 	var before func() ([]string, error) // what the recycled site held
 	if recycled {
@@ -408,7 +423,7 @@ func (r *run) render(ctx context.Context) error {
 		r.cache = nil
 		saved <- err
 	}()
-	res, err := hugo.Build(ctx, hugo.Options{
+	opts := hugo.Options{
 		SiteDir:    r.opts.SiteDir,
 		Staged:     r.stage.Fs(),
 		ContentDir: r.stage.Dir(),
@@ -418,7 +433,19 @@ func (r *run) render(ctx context.Context) error {
 		Touched:    touched,
 		Splice:     r.splicer(),
 		Published:  published,
-	})
+	}
+	res, err := hugo.Build(ctx, opts)
+	for dropped := 0; err != nil && ctx.Err() == nil && dropped < maxRefusedPages && r.dropRefusedPage(err); dropped++ {
+		// Rendered again without the page, from scratch: what the failed
+		// attempt wrote and recorded is not to be trusted.
+		opts.Published = nil
+		os.RemoveAll(r.publishedDir())
+		if recycled {
+			touched = hugo.NewPaths()
+			opts.Touched = touched
+		}
+		res, err = hugo.Build(ctx, opts)
+	}
 	r.report.Pages, r.report.FilesWritten = res.Pages, res.Written
 	r.report.AddStage(report.Stage{Name: "hugo", Articles: r.report.Staged, Duration: res.Duration})
 	if res.Splicing > 0 {
@@ -428,12 +455,12 @@ func (r *run) render(ctx context.Context) error {
 	if cerr := <-saved; cerr != nil {
 		r.report.Notices = append(r.report.Notices, "build cache not saved: "+cerr.Error())
 	}
+	if err != nil {
+		return err // the listing, if any, ends on its own
+	}
 	if recycled {
 		start := time.Now()
-		paths, lerr := before() // waited for, whatever became of Hugo
-		if err != nil {
-			return err
-		}
+		paths, lerr := before()
 		if lerr == nil {
 			lerr = prune(tmp, paths, touched)
 		}
@@ -441,8 +468,6 @@ func (r *run) render(ctx context.Context) error {
 			return fmt.Errorf("removing old pages from %s: %w", tmp, lerr)
 		}
 		r.report.AddStage(report.Stage{Name: "prune", Articles: r.report.Staged, Duration: time.Since(start)})
-	} else if err != nil {
-		return err
 	}
 	if err := r.index(ctx, tmp); err != nil {
 		return err
@@ -451,13 +476,44 @@ func (r *run) render(ctx context.Context) error {
 	// Saved while the site is published: the record of a site that then
 	// fails to be swapped in names files no longer there, which never match.
 	recorded := make(chan error, 1)
-	go func() { recorded <- published.Save(r.publishedDir()) }()
+	go func() { recorded <- opts.Published.Save(r.publishedDir()) }()
 	err = r.publish(tmp, used, res.Files, media)
 	if rerr := <-recorded; rerr != nil {
 		r.report.Notices = append(r.report.Notices, "build cache not saved: "+rerr.Error())
 	}
 	r.report.AddStage(report.Stage{Name: "publish", Articles: r.report.Staged, Duration: time.Since(start)})
 	return err
+}
+
+// maxRefusedPages is how many pages Hugo refuses, one per attempt, that a
+// build leaves out before it gives up: validation catches what we know
+// Hugo refuses, so these are what nobody foresaw.
+const maxRefusedPages = 3
+
+// stagedPage finds the staged article an error of Hugo's names.
+var stagedPage = regexp.MustCompile(`[^"\s:]+`)
+
+// dropRefusedPage leaves out the article whose staged page Hugo's error
+// names, reporting the error as the article's: one file never fails the
+// site. It says whether there was one.
+func (r *run) dropRefusedPage(err error) bool {
+	prefix := r.stage.Dir() + string(filepath.Separator)
+	msg := err.Error()
+	i := strings.Index(msg, prefix)
+	if i < 0 {
+		return false
+	}
+	rel := filepath.ToSlash(stagedPage.FindString(msg[i+len(prefix):]))
+	file, ok := r.stagedFiles[rel]
+	if !ok || r.stage.Remove(rel) != nil {
+		return false
+	}
+	delete(r.stagedFiles, rel)
+	r.report.AddFindings([]article.Finding{{File: file, Severity: article.Error, Rule: "hugo/page-refused", Stage: "hugo",
+		Message: "Hugo refused the page, which is left out: " + msg}})
+	r.report.Staged--
+	r.report.Excluded++
+	return true
 }
 
 // loadPublished is how the files of the last two sites were made (see

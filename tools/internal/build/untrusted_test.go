@@ -462,3 +462,38 @@ func firstDifference(want, got string) string {
 	from := max(0, i-200)
 	return "want …" + want[from:min(len(want), i+200)] + "…\ngot  …" + got[from:min(len(got), i+200)] + "…"
 }
+
+// A page Hugo refuses, for a reason nobody foresaw (here a template that
+// fails on one page), is left out with Hugo's error as its finding; the
+// rest of the site is built.
+func TestRefusedPageIsLeftOut(t *testing.T) {
+	site := copySite(t)
+	theme := filepath.Join(mirrortest.RepoRoot(t), "themes", "mirror", "layouts", "single.html")
+	single, err := os.ReadFile(theme)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Join(site, "layouts"), 0o755)
+	boom := `{{ if eq .Title "boom" }}{{ math.Div 1 0 }}{{ end }}`
+	if err := os.WriteFile(filepath.Join(site, "layouts", "single.html"), append([]byte(boom), single...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	content := writeArchive(t, victimArchive+"-- posts/boom.md --\n---\ntitle: boom\ndate: 2024-02-01T00:00:00Z\n---\n<p>x</p>\n")
+	for range 2 { // the second time from the cache
+		dest := filepath.Join(t.TempDir(), "public")
+		r, err := build.Run(context.Background(), build.Options{Root: filepath.Dir(site), ContentDir: content, SiteDir: site,
+			Dest: dest, Offline: true, NoSearch: true, Log: io.Discard})
+		if err != nil {
+			t.Fatalf("the build failed: %v", err)
+		}
+		if !hasFinding(r, "boom.md", "hugo/page-refused") || r.Excluded != 1 {
+			t.Errorf("no finding names the refused page (%d excluded): %v", r.Excluded, r.Findings)
+		}
+		if _, err := os.Stat(filepath.Join(dest, "victim", "index.html")); err != nil {
+			t.Errorf("the other pages are not built: %v", err)
+		}
+		if _, err := os.Stat(filepath.Join(dest, "posts", "boom", "index.html")); err == nil {
+			t.Error("the refused page is published")
+		}
+	}
+}

@@ -68,15 +68,24 @@ type Result struct {
 	Files map[string]int64 `json:"-"`
 }
 
-// Build renders the site once.
+// Build renders the site once. Cancelled, it returns at once: Hugo
+// cannot be stopped half-way, so it is left to finish (or to end with the
+// process) writing into Dest, which the caller discards.
 func Build(ctx context.Context, opts Options) (Result, error) {
 	start := time.Now()
 	sites, published, err := newSites(opts)
 	if err != nil {
 		return Result{}, err
 	}
+	built := make(chan error, 1)
+	go func() { built <- sites.Build(hugolib.BuildCfg{}) }()
+	select {
+	case <-ctx.Done():
+		return Result{}, ctx.Err()
+	case err = <-built:
+	}
 	defer sites.Close()
-	if err := sites.Build(hugolib.BuildCfg{}); err != nil {
+	if err != nil {
 		return Result{}, fmt.Errorf("hugo: %w", err)
 	}
 	if err := published.failure(); err != nil {

@@ -170,6 +170,20 @@ func (s *Stage) Write(a *article.Article, tag string) (string, []byte, error) {
 	return rel, buf.Bytes(), nil
 }
 
+// Remove removes an article staged at rel, and its body, so the site is
+// rendered without it.
+func (s *Stage) Remove(rel string) error {
+	for _, p := range []string{path.Join(s.dir, rel), path.Join(s.bodiesDir(), rel)} {
+		if err := s.fs.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	s.mu.Lock()
+	delete(s.written, rel)
+	s.mu.Unlock()
+	return nil
+}
+
 // Current says whether the file at rel still holds what tag names, from an
 // earlier build, and keeps it if so.
 func (s *Stage) Current(rel, tag string) bool {

@@ -33,10 +33,16 @@ soft memory limit sized to the archive (--memory-limit).
 Images are fetched into the image store (ROOT/media by default) unless
 --offline; an image that cannot be localized stays remote and is reported.
 
+Every article is untrusted: only regular article files (.md, .markdown,
+.html, .htm) in content/ are read, symbolic links are never followed, other
+files are never published, and front matter keys that would place or render
+other pages (url, aliases, layout, menus, weight, cascade...) are dropped.
+
 An article with an error is reported (file:line:col: severity rule: message)
 and left out; the others are built and the exit code is 0, unless --strict
-is given, in which case any error, or any image left remote, fails the build
-with exit code 1.`,
+is given, in which case any error, any file refused in content/, or any
+image left remote fails the build with exit code 1. SIGINT or SIGTERM stop
+the build at once and leave the previous site.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			codec.MapFiles(true) // one run, then the process ends (see codec.MapFiles)
@@ -66,7 +72,7 @@ with exit code 1.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&reportPath, "report", "", "write a JSON summary of the run to `FILE`")
-	f.BoolVar(&opts.Strict, "strict", false, "fail (exit 1) when any article has an error")
+	f.BoolVar(&opts.Strict, "strict", false, "fail (exit 1) when any article has an error, a file of content/ is refused or an image is left remote")
 	f.StringVar(&opts.BaseURL, "base-url", "", "override the site's baseURL, e.g. https://user.github.io/archive/")
 	f.IntVar(&opts.Jobs, "jobs", 0, "workers for the stages (default: one per core)")
 	f.BoolVar(&opts.NoCache, "no-cache", false, "ignore the build cache (ROOT/.mirror-cache) and keep none")

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/archivemirror/mirror/tools/internal/article"
+	"github.com/archivemirror/mirror/tools/internal/content"
 )
 
 // now is the clock of every test: dates after it are in the future.
@@ -157,7 +158,10 @@ func TestEveryRuleIsTested(t *testing.T) {
 			}
 		}
 	}
-	tested[article.RuleTooLarge] = true // a reader's rule: see package content
+	// The reader's rules about files: see package content's tests.
+	for _, r := range []string{article.RuleTooLarge, content.RuleSymlink, content.RuleNotRegular, content.RuleNotArticle, content.RuleSectionFile} {
+		tested[r] = true
+	}
 	for _, r := range Rules {
 		if !tested[r.ID] {
 			t.Errorf("rule %s has no failing test case", r.ID)

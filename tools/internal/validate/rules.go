@@ -1,6 +1,9 @@
 package validate
 
-import "github.com/archivemirror/mirror/tools/internal/article"
+import (
+	"github.com/archivemirror/mirror/tools/internal/article"
+	"github.com/archivemirror/mirror/tools/internal/content"
+)
 
 // Rule ids. They are shared with --fix, the JSON report and the README;
 // never rename one.
@@ -46,6 +49,10 @@ var Rules = []Rule{
 	{article.RuleUnclosed, article.Error, false, "the front matter's closing delimiter is missing"},
 	{article.RuleSyntax, article.Error, false, "the front matter is not valid YAML, TOML or JSON (with the parser's line and column)"},
 	{article.RuleYAMLEscape, article.Error, true, `a double-quoted YAML string holds an unknown escape such as "\副", which makes Hugo abort the whole site; the fix keeps the backslash as text`},
+	{content.RuleSymlink, article.Error, false, "a symbolic link in content/: never followed, never published"},
+	{content.RuleNotRegular, article.Error, false, "a device, pipe or socket in content/: skipped"},
+	{content.RuleNotArticle, article.Warning, false, "a file in content/ that is not an article (.svg, .org, .adoc, images…): not published"},
+	{content.RuleSectionFile, article.Warning, false, "an _index file in content/: skipped (the site's own pages go in site/content/)"},
 	{article.RuleTooLarge, article.Error, false, "the file is larger than limits.maxFileBytes: not read"},
 	{RuleBOM, article.Warning, true, "the file starts with a UTF-8 byte order mark"},
 	{RuleInvalidUTF8, article.Warning, false, "the file is not valid UTF-8; the build shows the bad bytes as U+FFFD"},

@@ -3,8 +3,11 @@ package build_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"io/fs"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -12,6 +15,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"golang.org/x/tools/txtar"
@@ -495,5 +499,46 @@ func TestRefusedPageIsLeftOut(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dest, "posts", "boom", "index.html")); err == nil {
 			t.Error("the refused page is published")
 		}
+	}
+}
+
+// One article with thousands of images costs at most limits.maxImages
+// requests (20,000 images were 20,000 requests and 5 MB of manifest).
+func TestImagesPerArticleAreCapped(t *testing.T) {
+	var requests atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		http.NotFound(w, r)
+	}))
+	defer srv.Close()
+	base, _ := url.Parse(srv.URL)
+	var body strings.Builder
+	for i := range 1500 {
+		fmt.Fprintf(&body, `<p><img data-src="https://mmbiz.qpic.cn/mmbiz_jpg/%d/640?wx_fmt=jpeg"></p>`, i)
+	}
+	content := writeArchive(t, victimArchive+"-- posts/images.md --\n"+attackerFile()+body.String()+"\n")
+	dir := t.TempDir()
+	r, err := build.Run(context.Background(), build.Options{
+		Root: filepath.Join(dir, "root"), ContentDir: content, SiteDir: filepath.Join(mirrortest.RepoRoot(t), "site"),
+		Dest: filepath.Join(dir, "public"), NoSearch: true, Log: io.Discard,
+		Remap: map[string]*url.URL{"mmbiz.qpic.cn": base},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := requests.Load(); n > 1000 {
+		t.Errorf("%d requests for one article", n)
+	}
+	if !hasFinding(r, "images.md", "img/too-many") {
+		t.Errorf("no finding names the article: %v", r.Findings)
+	}
+	named := 0
+	for _, f := range r.Findings {
+		if f.Rule == "img/failed" {
+			named++
+		}
+	}
+	if named > 25 {
+		t.Errorf("%d findings about the article's images", named)
 	}
 }

@@ -27,7 +27,7 @@ type Report struct {
 	Excluded int `json:"excluded"`
 	// Refused is how many files of the content directory were not
 	// articles (links, other formats), left out and reported.
-	Refused int `json:"refused,omitempty"`
+	Refused int `json:"refused"`
 	// Pages is how many pages Hugo built (articles, lists, taxonomies).
 	Pages int `json:"pages"`
 	// FilesWritten is how many of the site's files Hugo wrote differed from

@@ -254,7 +254,12 @@ func (r *run) setup(ctx context.Context) error {
 	r.checker.Limits = cfg.Limits
 	r.checker.Reserve(cfg.Reserved(search.Dir))
 	if r.opts.Dest != "" {
-		r.cleanups = append(r.cleanups, emptyTrash(r.opts.Dest))
+		wait := emptyTrash(r.opts.Dest)
+		r.cleanups = append(r.cleanups, func() {
+			if ctx.Err() == nil { // interrupted, the process ends: no waiting
+				wait()
+			}
+		})
 	}
 	site, err := os.ReadFile(cfg.File)
 	if err != nil && cfg.File != "" {
@@ -452,11 +457,11 @@ func (r *run) render(ctx context.Context) error {
 		// Inside Hugo's time, on its workers: what our part of it took.
 		r.report.AddStage(report.Stage{Name: "splice", Articles: r.report.Staged, Duration: res.Splicing})
 	}
+	if err != nil {
+		return err // the listing and the cache's saving, if any, end on their own
+	}
 	if cerr := <-saved; cerr != nil {
 		r.report.Notices = append(r.report.Notices, "build cache not saved: "+cerr.Error())
-	}
-	if err != nil {
-		return err // the listing, if any, ends on its own
 	}
 	if recycled {
 		start := time.Now()

@@ -32,6 +32,7 @@ import (
 	"github.com/archivemirror/mirror/tools/internal/images"
 	"github.com/archivemirror/mirror/tools/internal/links"
 	"github.com/archivemirror/mirror/tools/internal/pipeline"
+	"github.com/archivemirror/mirror/tools/internal/publish"
 	"github.com/archivemirror/mirror/tools/internal/related"
 	"github.com/archivemirror/mirror/tools/internal/report"
 	"github.com/archivemirror/mirror/tools/internal/safefile"
@@ -114,7 +115,7 @@ type run struct {
 	// published is how the files of the last two sites were made, loaded
 	// and checked against the site to be rendered over while the articles
 	// are processed (see prefetch).
-	published *hugo.Published
+	published *publish.Record
 	// cleanups run when the build ends.
 	cleanups []func()
 	// refPrefix marks the hrefs of links into the archive until the stage
@@ -402,10 +403,10 @@ func (r *run) render(ctx context.Context) error {
 			os.RemoveAll(tmp)
 		}
 	}()
-	var touched *hugo.Paths
+	var touched *publish.Paths
 	var before func() ([]string, error) // what the recycled site held
 	if recycled {
-		touched = hugo.NewPaths()
+		touched = publish.NewPaths()
 		// Listed while Hugo renders: the walk waits on the disk, Hugo on
 		// the processor.
 		before = sync.OnceValues(func() ([]string, error) { return listSite(tmp, filepath.Join(tmp, mediaDir)) })
@@ -428,34 +429,35 @@ func (r *run) render(ctx context.Context) error {
 		r.cache = nil
 		saved <- err
 	}()
+	site := r.publishFs(tmp, published, touched)
 	opts := hugo.Options{
 		SiteDir:    r.opts.SiteDir,
 		Staged:     r.stage.Fs(),
 		ContentDir: r.stage.Dir(),
 		Dest:       tmp,
+		Publish:    site.dest,
 		BaseURL:    r.opts.BaseURL,
 		Log:        r.opts.Log,
-		Touched:    touched,
-		Splice:     r.splicer(),
-		Published:  published,
+		Linked:     site.fs.Linked,
 	}
-	res, err := hugo.Build(ctx, opts)
+	res, err := r.renderWith(ctx, opts, site.fs)
 	for dropped := 0; err != nil && ctx.Err() == nil && dropped < maxRefusedPages && r.dropRefusedPage(err); dropped++ {
 		// Rendered again without the page, from scratch: what the failed
 		// attempt wrote and recorded is not to be trusted.
-		opts.Published = nil
+		published = nil
 		os.RemoveAll(r.publishedDir())
 		if recycled {
-			touched = hugo.NewPaths()
-			opts.Touched = touched
+			touched = publish.NewPaths()
 		}
-		res, err = hugo.Build(ctx, opts)
+		site = r.publishFs(tmp, published, touched)
+		opts.Publish, opts.Linked = site.dest, site.fs.Linked
+		res, err = r.renderWith(ctx, opts, site.fs)
 	}
-	r.report.Pages, r.report.FilesWritten = res.Pages, res.Written
+	r.report.Pages, r.report.FilesWritten = res.Pages, site.fs.Written()
 	r.report.AddStage(report.Stage{Name: "hugo", Articles: r.report.Staged, Duration: res.Duration})
-	if res.Splicing > 0 {
+	if splicing := site.fs.Splicing(); splicing > 0 {
 		// Inside Hugo's time, on its workers: what our part of it took.
-		r.report.AddStage(report.Stage{Name: "splice", Articles: r.report.Staged, Duration: res.Splicing})
+		r.report.AddStage(report.Stage{Name: "splice", Articles: r.report.Staged, Duration: splicing})
 	}
 	if err != nil {
 		return err // the listing and the cache's saving, if any, end on their own
@@ -481,13 +483,39 @@ func (r *run) render(ctx context.Context) error {
 	// Saved while the site is published: the record of a site that then
 	// fails to be swapped in names files no longer there, which never match.
 	recorded := make(chan error, 1)
-	go func() { recorded <- opts.Published.Save(r.publishedDir()) }()
-	err = r.publish(tmp, used, res.Files, media)
+	go func() { recorded <- published.Save(r.publishedDir()) }()
+	err = r.publish(tmp, used, site.fs.Files(), media)
 	if rerr := <-recorded; rerr != nil {
 		r.report.Notices = append(r.report.Notices, "build cache not saved: "+rerr.Error())
 	}
 	r.report.AddStage(report.Stage{Name: "publish", Articles: r.report.Staged, Duration: time.Since(start)})
 	return err
+}
+
+// siteFs is the file system Hugo writes a site through: fs publishes,
+// dest is fs, recording what Hugo touches when touched is set.
+type siteFs struct {
+	fs   *publish.Fs
+	dest afero.Fs
+}
+
+func (r *run) publishFs(dir string, record *publish.Record, touched *publish.Paths) siteFs {
+	fs := publish.NewFs(afero.NewOsFs(), dir, r.splicer(), record)
+	if touched == nil {
+		return siteFs{fs, fs}
+	}
+	return siteFs{fs, publish.Recording(fs, touched)}
+}
+
+// renderWith renders the site through fs.
+func (r *run) renderWith(ctx context.Context, opts hugo.Options, fs *publish.Fs) (hugo.Result, error) {
+	res, err := hugo.Build(ctx, opts)
+	if err == nil {
+		if err = fs.Failure(); err != nil {
+			err = fmt.Errorf("hugo: publishing: %w", err)
+		}
+	}
+	return res, err
 }
 
 // maxRefusedPages is how many pages Hugo refuses, one per attempt, that a
@@ -522,12 +550,12 @@ func (r *run) dropRefusedPage(err error) bool {
 }
 
 // loadPublished is how the files of the last two sites were made (see
-// hugo.Published), none with --no-cache.
-func (r *run) loadPublished() *hugo.Published {
+// publish.Record), none with --no-cache.
+func (r *run) loadPublished() *publish.Record {
 	if r.opts.NoCache {
 		return nil
 	}
-	return hugo.LoadPublished(r.publishedDir())
+	return publish.LoadRecord(r.publishedDir())
 }
 
 func (r *run) publishedDir() string {
@@ -562,7 +590,7 @@ func (r *run) limitMemory() {
 }
 
 // splicer is how the pages Hugo writes get the bodies the stage kept apart.
-func (r *run) splicer() hugo.SpliceFunc {
+func (r *run) splicer() publish.SpliceFunc {
 	if !r.stage.Splices() {
 		return nil
 	}
@@ -926,7 +954,7 @@ func listSite(site, skip string) ([]string, error) {
 // write or look at this time: the pages of removed articles, terms no
 // longer used, the old search index. paths are what the site held (see
 // listSite), listed before or while Hugo wrote.
-func prune(site string, paths []string, touched *hugo.Paths) error {
+func prune(site string, paths []string, touched *publish.Paths) error {
 	slices.Sort(paths)           // a directory before what it holds
 	emptied := map[string]bool{} // directories something was removed from
 	removed := ""                // the last directory removed whole

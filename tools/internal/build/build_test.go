@@ -23,10 +23,20 @@ import (
 )
 
 // buildSite builds content with the repo's site and theme into a temp dir,
-// offline, with the image store under root.
-func buildSite(t *testing.T, root, content string) string {
+// offline, with a copy of the example image store.
+func buildSite(t *testing.T, content string) string {
 	t.Helper()
-	return buildWith(t, build.Options{Root: root, Offline: true, ContentDir: content})
+	return buildWith(t, build.Options{Root: exampleRoot(t), Offline: true, ContentDir: content})
+}
+
+// exampleRoot is a mirror repository of its own for a test, holding a
+// copy of the example image store: tests never write into the repository
+// (its build cache, its store's manifest).
+func exampleRoot(t *testing.T) string {
+	t.Helper()
+	root := t.TempDir()
+	copyDir(t, filepath.Join(mirrortest.RepoRoot(t), "media"), filepath.Join(root, "media"))
+	return root
 }
 
 func buildWith(t *testing.T, opts build.Options) string {
@@ -64,7 +74,7 @@ func rebuild(t *testing.T, opts build.Options) {
 // gave the site's directory the mode of a virtual one: 0.)
 func checkReadable(t *testing.T, dest string) {
 	t.Helper()
-	filepath.WalkDir(dest, func(p string, d os.DirEntry, err error) error {
+	err := filepath.WalkDir(dest, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -82,6 +92,9 @@ func checkReadable(t *testing.T, dest string) {
 		}
 		return nil
 	})
+	if err != nil {
+		t.Fatalf("the site: %v", err)
+	}
 }
 
 // checkMeasured checks that the report measures the site as it is on the
@@ -109,7 +122,7 @@ var paragraphText = regexp.MustCompile(`<p[^>]*>(?:<[^>]+>)*([^<]{8,})<`)
 func TestExampleSite(t *testing.T) {
 	root := mirrortest.RepoRoot(t)
 	content := filepath.Join(root, "content")
-	dest := buildSite(t, root, content)
+	dest := buildSite(t, content)
 	if n := checkArticlePages(t, content, dest); n < 12 {
 		t.Errorf("only %d example articles, want at least 12", n)
 	}
@@ -122,7 +135,7 @@ func TestExampleSite(t *testing.T) {
 
 func TestSeedSite(t *testing.T) {
 	seed := mirrortest.Shared(t, "seed")
-	if n := checkArticlePages(t, seed, buildSite(t, t.TempDir(), seed)); n == 0 {
+	if n := checkArticlePages(t, seed, buildSite(t, seed)); n == 0 {
 		t.Error("no seed article found")
 	}
 }
@@ -236,7 +249,7 @@ func imagesIn(t *testing.T, content string) int {
 func TestExampleImagesFromTheCommittedStore(t *testing.T) {
 	root := mirrortest.RepoRoot(t)
 	content := filepath.Join(root, "content")
-	if n, want := checkImagesLocal(t, content, buildSite(t, root, content)), imagesIn(t, content); n != want {
+	if n, want := checkImagesLocal(t, content, buildSite(t, content)), imagesIn(t, content); n != want {
 		t.Errorf("%d local images in the site, %d in the articles", n, want)
 	}
 }
@@ -274,7 +287,7 @@ func TestExampleLinksResolve(t *testing.T) {
 	content := filepath.Join(root, "content")
 	for _, tt := range []struct{ baseURL, prefix string }{{"/", "/"}, {"https://example.org/archive/", "/archive/"}} {
 		t.Run(tt.prefix, func(t *testing.T) {
-			dest := buildWith(t, build.Options{Root: root, Offline: true, ContentDir: content, BaseURL: tt.baseURL})
+			dest := buildWith(t, build.Options{Root: exampleRoot(t), Offline: true, ContentDir: content, BaseURL: tt.baseURL})
 			internal := 0
 			filepath.WalkDir(dest, func(p string, d os.DirEntry, err error) error {
 				if err != nil || !strings.HasSuffix(p, ".html") {
@@ -316,7 +329,7 @@ var assetRef = regexp.MustCompile(`<(?:link rel="stylesheet" href|script src)="(
 // and every page but search works without JavaScript: it has none.
 func TestPageWeight(t *testing.T) {
 	root := mirrortest.RepoRoot(t)
-	dest := buildSite(t, root, filepath.Join(root, "content"))
+	dest := buildSite(t, filepath.Join(root, "content"))
 	pages := 0
 	filepath.WalkDir(dest, func(p string, d os.DirEntry, err error) error {
 		if err != nil || !strings.HasSuffix(p, ".html") || strings.Contains(p, "/pagefind/") {
@@ -412,7 +425,7 @@ func rebuildKeepsAndPrunesMedia(t *testing.T, noCache bool) {
 	repo := mirrortest.RepoRoot(t)
 	content, dest := t.TempDir(), filepath.Join(t.TempDir(), "public")
 	copyDir(t, filepath.Join(repo, "content"), content)
-	opts := build.Options{Root: repo, Offline: true, NoCache: noCache, NoSearch: true, ContentDir: content,
+	opts := build.Options{Root: exampleRoot(t), Offline: true, NoCache: noCache, NoSearch: true, ContentDir: content,
 		SiteDir: filepath.Join(repo, "site"), Dest: dest, Log: io.Discard}
 	run := func() { t.Helper(); rebuild(t, opts) }
 	run()
@@ -458,7 +471,7 @@ func TestRebuildOverThePreviousSite(t *testing.T) {
 	os.WriteFile(filepath.Join(site, "static", "files", "notice.txt"), []byte("kept"), 0o644)
 	dest := filepath.Join(t.TempDir(), "public")
 	previous := filepath.Join(filepath.Dir(dest), ".public.previous")
-	opts := build.Options{Root: repo, Offline: true, NoCache: true, NoSearch: true, ContentDir: content,
+	opts := build.Options{Root: exampleRoot(t), Offline: true, NoCache: true, NoSearch: true, ContentDir: content,
 		SiteDir: site, Dest: dest, Log: io.Discard}
 	build1 := func() { t.Helper(); rebuild(t, opts) }
 	build1()
@@ -594,8 +607,8 @@ func TestSplicedBodiesMakeTheSameSite(t *testing.T) {
 	os.WriteFile(config, append(data, "\n[params.mirror.stage]\n  spliceBodies = false\n"...), 0o644)
 
 	content := filepath.Join(repo, "content")
-	spliced := buildWith(t, build.Options{Root: repo, Offline: true, NoSearch: true, NoCache: true, ContentDir: content})
-	opts := build.Options{Root: repo, Offline: true, NoSearch: true, NoCache: true, ContentDir: content, SiteDir: whole,
+	spliced := buildWith(t, build.Options{Root: exampleRoot(t), Offline: true, NoSearch: true, NoCache: true, ContentDir: content})
+	opts := build.Options{Root: exampleRoot(t), Offline: true, NoSearch: true, NoCache: true, ContentDir: content, SiteDir: whole,
 		Dest: filepath.Join(t.TempDir(), "public"), Log: io.Discard}
 	if _, err := build.Run(context.Background(), opts); err != nil {
 		t.Fatal(err)
@@ -634,7 +647,7 @@ func TestSplicedBodiesShownElsewhereFail(t *testing.T) {
 	dest := filepath.Join(t.TempDir(), "public")
 	os.MkdirAll(dest, 0o755)
 	os.WriteFile(filepath.Join(dest, "index.html"), []byte("the site before"), 0o644)
-	opts := build.Options{Root: repo, Offline: true, NoSearch: true, NoCache: true, ContentDir: filepath.Join(repo, "content"),
+	opts := build.Options{Root: exampleRoot(t), Offline: true, NoSearch: true, NoCache: true, ContentDir: filepath.Join(repo, "content"),
 		SiteDir: site, Dest: dest, Log: io.Discard}
 	_, err := build.Run(context.Background(), opts)
 	if err == nil || !strings.Contains(err.Error(), "index.xml") || !strings.Contains(err.Error(), "spliceBodies = false") {
@@ -656,7 +669,7 @@ func TestMemoryLimit(t *testing.T) {
 		{0, 96<<20 + 13*29<<10},
 		{300 << 20, 300 << 20},
 	} {
-		opts := build.Options{Root: repo, Offline: true, NoSearch: true, NoCache: true, ContentDir: filepath.Join(repo, "content"),
+		opts := build.Options{Root: exampleRoot(t), Offline: true, NoSearch: true, NoCache: true, ContentDir: filepath.Join(repo, "content"),
 			SiteDir: filepath.Join(repo, "site"), Dest: filepath.Join(t.TempDir(), "public"), Log: io.Discard, MemoryLimit: tt.given}
 		r, err := build.Run(context.Background(), opts)
 		if err != nil {
@@ -687,7 +700,7 @@ func twoArticles(t *testing.T, content string) {
 }
 
 // A rebuild keeps the pages whose input is unchanged (see
-// hugo.Published), but a page linking to an article that moved links to
+// publish.Record), but a page linking to an article that moved links to
 // where it is now, in both of the sites builds take turns rendering over.
 func TestRebuildFollowsMovedArticles(t *testing.T) {
 	repo := mirrortest.RepoRoot(t)

@@ -1,7 +1,9 @@
 package build_test
 
 import (
+	"bytes"
 	"flag"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,7 +37,7 @@ var examplePages = map[string]string{
 
 func exampleSite(t *testing.T) string {
 	root := mirrortest.RepoRoot(t)
-	return buildWith(t, build.Options{Root: root, Offline: true, ContentDir: filepath.Join(root, "content")})
+	return buildWith(t, build.Options{Root: exampleRoot(t), Offline: true, ContentDir: filepath.Join(root, "content")})
 }
 
 // Every page type renders with no console error, no request to another
@@ -109,7 +111,9 @@ func TestScreenshots(t *testing.T) {
 	}
 	browser.Path(t)
 	dir := filepath.Join(mirrortest.RepoRoot(t), "docs", "screenshots")
-	os.MkdirAll(dir, 0o755)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	b := browser.Start(t, exampleSite(t))
 	shots := map[string]string{"home": "/", "article": examplePages["article"], "category": "/categories/life/", "search": "/search/?q=苔藓"}
 	for _, scheme := range []string{"light", "dark"} {
@@ -125,9 +129,36 @@ func TestScreenshots(t *testing.T) {
 				browser.Eval[any](t, b, `window.scrollTo(0, document.body.scrollHeight)`)
 				b.Do(t, chromedp.Sleep(500*time.Millisecond))
 				browser.Eval[any](t, b, `window.scrollTo(0, 0)`)
-				png := b.Screenshot(t)
-				os.WriteFile(filepath.Join(dir, name+"-"+size.name+"-"+scheme+".png"), png, 0o644)
+				shot := b.Screenshot(t)
+				checkScreenshot(t, shot, size.w)
+				if err := os.WriteFile(filepath.Join(dir, name+"-"+size.name+"-"+scheme+".png"), shot, 0o644); err != nil {
+					t.Fatal(err)
+				}
 			}
 		}
 	}
+}
+
+// checkScreenshot checks a screenshot is a PNG of a page at the width
+// asked (in device pixels: phones have two per CSS pixel), and shows
+// something: not one color.
+func checkScreenshot(t *testing.T, data []byte, width int64) {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("the screenshot is not a PNG: %v", err)
+	}
+	b := img.Bounds()
+	if w := int64(b.Dx()); w != width && w != 2*width {
+		t.Errorf("the screenshot is %d pixels wide, asked for %d", w, width)
+	}
+	first := img.At(b.Min.X, b.Min.Y)
+	for y := b.Min.Y; y < b.Max.Y; y += 7 {
+		for x := b.Min.X; x < b.Max.X; x += 7 {
+			if img.At(x, y) != first {
+				return
+			}
+		}
+	}
+	t.Error("the screenshot is blank")
 }

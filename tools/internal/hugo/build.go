@@ -29,24 +29,20 @@ type Options struct {
 	// file system layered over it (ContentDir must then not exist on disk).
 	Staged     afero.Fs
 	ContentDir string
-	// Dest is where the site is written, absolute.
-	Dest string
+	// Dest is where the site is written, absolute; Publish, when set, is
+	// the file system Hugo writes it through (the disk otherwise).
+	Dest    string
+	Publish afero.Fs
 	// BaseURL overrides the site's baseURL when set.
 	BaseURL string
 	// Log receives Hugo's warnings and errors.
 	Log io.Writer
 	// Settings are extra configuration keys, as on Hugo's command line.
 	Settings map[string]any
-	// Touched, when set, records every path under Dest that Hugo wrote or
-	// looked at (see Paths).
-	Touched *Paths
-	// Splice, when set, gets every HTML page Hugo renders and writes the
-	// page as published (see stage.Splice).
-	Splice SpliceFunc
-	// Published, when set, is how the files in Dest were made: those Hugo
-	// renders from the same input are kept as they are. This build's
-	// files are recorded in it.
-	Published *Published
+	// Linked, when set, is given the resolver of links into the site (a
+	// page's logical path to its URL, as relref resolves it) once Hugo has
+	// read the site, before it writes a page.
+	Linked func(permalink func(ref string) string)
 }
 
 // Result is what a build produced.
@@ -54,18 +50,6 @@ type Result struct {
 	Pages    int           `json:"pages"`
 	Duration time.Duration `json:"duration_ns"`
 	Warnings int           `json:"warnings"`
-	// Splicing is the time our part of publishing took, all files
-	// together: checking each against the record of the last sites (see
-	// Published) and splicing those not found as they were (part of
-	// Duration, spread over Hugo's workers).
-	Splicing time.Duration `json:"splicing_ns"`
-	// Written is how many files differed from those in Dest before (the
-	// others were left as they were).
-	Written int
-	// Files are the files Hugo published in Dest (absolute, cleaned), by
-	// size: those it wrote, and static files it found up to date; -1 for
-	// a file it wrote other than by Create, whose size is on the disk.
-	Files map[string]int64 `json:"-"`
 }
 
 // Build renders the site once. Cancelled, it returns at once: Hugo
@@ -73,7 +57,7 @@ type Result struct {
 // process) writing into Dest, which the caller discards.
 func Build(ctx context.Context, opts Options) (Result, error) {
 	start := time.Now()
-	sites, published, err := newSites(opts)
+	sites, err := newSites(opts)
 	if err != nil {
 		return Result{}, err
 	}
@@ -88,9 +72,6 @@ func Build(ctx context.Context, opts Options) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("hugo: %w", err)
 	}
-	if err := published.failure(); err != nil {
-		return Result{}, fmt.Errorf("hugo: publishing: %w", err)
-	}
 	if err := copyStatic(sites); err != nil {
 		return Result{}, fmt.Errorf("hugo: copying static files: %w", err)
 	}
@@ -102,9 +83,6 @@ func Build(ctx context.Context, opts Options) (Result, error) {
 		Duration: time.Since(start),
 		Warnings: sites.Log.LoggCount(logg.LevelWarn),
 	}
-	res.Splicing = time.Duration(published.splicing.Load())
-	res.Written = int(published.written.Load())
-	res.Files = published.files
 	return res, nil
 }
 
@@ -116,7 +94,7 @@ func Build(ctx context.Context, opts Options) (Result, error) {
 // less to do under the build's memory budget, for the same speed.
 const cacheLimitGB = "0.05"
 
-func newSites(opts Options) (*hugolib.HugoSites, *publishFs, error) {
+func newSites(opts Options) (*hugolib.HugoSites, error) {
 	if os.Getenv("HUGO_MEMORYLIMIT") == "" {
 		// Hugo reads the limit from its environment only.
 		os.Setenv("HUGO_MEMORYLIMIT", cacheLimitGB)
@@ -157,12 +135,11 @@ func newSites(opts Options) (*hugolib.HugoSites, *publishFs, error) {
 		Logger:      logger,
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("hugo: reading the config in %s: %w", opts.SiteDir, err)
+		return nil, fmt.Errorf("hugo: reading the config in %s: %w", opts.SiteDir, err)
 	}
-	published := newPublishFs(afero.NewOsFs(), opts.Dest, opts.Splice, opts.Published)
-	var dest afero.Fs = published
-	if opts.Touched != nil {
-		dest = recordingFs{Fs: dest, paths: opts.Touched}
+	dest := opts.Publish
+	if dest == nil {
+		dest = afero.NewOsFs()
 	}
 	fs := hugofs.NewFromSourceAndDestination(source, dest, flags)
 	sites, err := hugolib.NewHugoSites(deps.DepsCfg{
@@ -173,10 +150,12 @@ func newSites(opts Options) (*hugolib.HugoSites, *publishFs, error) {
 		StdErr:   opts.Log,
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("hugo: %w", err)
+		return nil, fmt.Errorf("hugo: %w", err)
 	}
-	published.sites, published.resolve = sites, published.permalink
-	return sites, published, nil
+	if opts.Linked != nil {
+		opts.Linked(newLinks(sites).permalink)
+	}
+	return sites, nil
 }
 
 // copyStatic copies the site's and the theme's static files into the

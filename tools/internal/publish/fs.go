@@ -1,4 +1,4 @@
-package hugo
+package publish
 
 import (
 	"bytes"
@@ -10,7 +10,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/gohugoio/hugo/hugolib"
 	"github.com/spf13/afero"
 )
 
@@ -19,26 +18,21 @@ import (
 // content path as Hugo's relref does.
 type SpliceFunc func(w io.Writer, name string, page []byte, permalink func(ref string) string) error
 
-// publishFs is the file system Hugo writes the site to. It holds each file
+// Fs is the file system Hugo writes the site to. It holds each file
 // Hugo writes until Hugo closes it, splices it (when asked to),
 // and writes the file only if it differs from the one already there: a
 // build rendering over the previous site rewrites only what changed, and
 // a page that did not change keeps its modification time.
-type publishFs struct {
+type Fs struct {
 	afero.Fs
 	splice SpliceFunc
-	// sites resolves links, with resolve (permalink, but in tests); set
-	// once Hugo has the sites, before it writes.
-	sites      *hugolib.HugoSites
-	resolve    func(ref string) string
-	permalinks sync.Map // ref → URL, of pages found
-	dirs       sync.Map // directories known to exist
-	// pagePermalinks are the regular pages' URLs by logical path.
-	listPages      sync.Once
-	pagePermalinks map[string]string
+	// resolve resolves links into the site (see Linked); set once Hugo
+	// has read the site, before it writes.
+	resolve func(ref string) string
+	dirs    sync.Map // directories known to exist
 	// dir is the site's; published, when set, is how its files were made.
 	dir       string
-	published *Published
+	published *Record
 	site      func() uint64 // see Publication.Site
 
 	splicing atomic.Int64 // time spent splicing, all workers together
@@ -51,9 +45,11 @@ type publishFs struct {
 	errs []error
 }
 
-// newPublishFs returns the file system publishing into dir over fsys.
-func newPublishFs(fsys afero.Fs, dir string, splice SpliceFunc, published *Published) *publishFs {
-	fs := &publishFs{Fs: fsys, dir: dir, splice: splice, published: published}
+// NewFs returns the file system publishing into dir over fsys, splicing
+// pages with splice (when not nil) and keeping the files published's
+// record says are as they would be written (when not nil).
+func NewFs(fsys afero.Fs, dir string, splice SpliceFunc, published *Record) *Fs {
+	fs := &Fs{Fs: fsys, dir: dir, splice: splice, published: published}
 	fs.site = sync.OnceValue(func() uint64 {
 		info, err := fsys.Stat(dir)
 		if err != nil {
@@ -64,15 +60,20 @@ func newPublishFs(fsys afero.Fs, dir string, splice SpliceFunc, published *Publi
 	return fs
 }
 
-// failure is what went wrong publishing the site, if anything.
-func (fs *publishFs) failure() error {
+// Linked gives the file system the resolver of links into the site, as
+// Hugo's relref resolves them, before Hugo writes.
+func (fs *Fs) Linked(resolve func(ref string) string) { fs.resolve = resolve }
+
+// Failure is what went wrong publishing the site, if anything: Hugo
+// ignores the error a file's Close returns.
+func (fs *Fs) Failure() error {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	return errors.Join(fs.errs...)
 }
 
 // note records a file of the site and its size.
-func (fs *publishFs) note(name string, size int64) {
+func (fs *Fs) note(name string, size int64) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	if fs.files == nil {
@@ -84,7 +85,7 @@ func (fs *publishFs) note(name string, size int64) {
 
 // OpenFile notes a file opened for writing other than by Create (Hugo's
 // post-processing rewrites files so) with an unknown size (-1).
-func (fs *publishFs) OpenFile(name string, flag int, perm os.FileMode) (afero.File, error) {
+func (fs *Fs) OpenFile(name string, flag int, perm os.FileMode) (afero.File, error) {
 	writing := flag&(os.O_WRONLY|os.O_RDWR) != 0
 	if writing && fs.published != nil {
 		fs.published.forget(relTo(fs.dir, name))
@@ -97,7 +98,7 @@ func (fs *publishFs) OpenFile(name string, flag int, perm os.FileMode) (afero.Fi
 }
 
 // Stat notes a file the static copy finds up to date: it is in the site.
-func (fs *publishFs) Stat(name string) (os.FileInfo, error) {
+func (fs *Fs) Stat(name string) (os.FileInfo, error) {
 	info, err := fs.Fs.Stat(name)
 	if err == nil && info.Mode().IsRegular() {
 		fs.note(name, info.Size())
@@ -109,7 +110,7 @@ var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // Create returns a file held in memory until it is closed. Like the disk's,
 // it fails when the directory does not exist (Hugo then creates it).
-func (fs *publishFs) Create(name string) (afero.File, error) {
+func (fs *Fs) Create(name string) (afero.File, error) {
 	// A directory once found stays: nothing removes one while Hugo writes.
 	dir := filepath.Dir(name)
 	if _, found := fs.dirs.Load(dir); !found {
@@ -123,38 +124,25 @@ func (fs *publishFs) Create(name string) (afero.File, error) {
 	return &pendingFile{fs: fs, name: name, data: buf}, nil
 }
 
-// permalink resolves ref in the default language's site as relref does,
-// including its warning and URL for a page not found. Every page is
-// checked for where its links lead, and GetPage, at 8 µs a call, took a
-// third of publishing 10,000 unchanged pages: a ref that is already a
-// page's logical path (as the stage writes them: lower case, no spaces),
-// is looked up among the site's regular pages, listed once; any other goes
-// to GetPage, once per ref.
-func (fs *publishFs) permalink(ref string) string {
-	fs.listPages.Do(func() {
-		pages := fs.sites.Sites[0].RegularPages()
-		fs.pagePermalinks = make(map[string]string, len(pages))
-		for _, p := range pages {
-			fs.pagePermalinks[p.Path()] = p.RelPermalink()
-		}
-	})
-	if url, ok := fs.pagePermalinks[ref]; ok {
-		return url
-	}
-	if url, ok := fs.permalinks.Load(ref); ok {
-		return url.(string)
-	}
-	if p, err := fs.sites.Sites[0].GetPage(ref); err == nil && p != nil {
-		url := p.RelPermalink()
-		fs.permalinks.Store(ref, url)
-		return url
-	}
-	fs.sites.Log.Warnf("REF_NOT_FOUND: Ref %q: page not found", ref)
-	return fs.sites.Configs.Base.RefLinksNotFoundURL
+// Files are the site's files Hugo wrote or found up to date (absolute,
+// cleaned), by size; -1 for a file written other than by Create, whose
+// size is on the disk.
+func (fs *Fs) Files() map[string]int64 {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	return fs.files
 }
 
+// Splicing is the time publishing took, all files together: checking each
+// against the record and splicing those not found as they were (spread
+// over Hugo's workers).
+func (fs *Fs) Splicing() time.Duration { return time.Duration(fs.splicing.Load()) }
+
+// Written is how many files differed from those already there.
+func (fs *Fs) Written() int { return int(fs.written.Load()) }
+
 // publish writes a file Hugo closed.
-func (fs *publishFs) publish(name string, data []byte) error {
+func (fs *Fs) publish(name string, data []byte) error {
 	start := time.Now()
 	pub := Publication{Input: inputOf(data), Site: fs.site()}
 	rel := relTo(fs.dir, name)
@@ -194,7 +182,7 @@ func (fs *publishFs) publish(name string, data []byte) error {
 // keep says whether the file at name, rel in the site, is as the build
 // that wrote it from the same input left it, its links leading where they
 // did: then it is published as it is.
-func (fs *publishFs) keep(name, rel string, input uint64) bool {
+func (fs *Fs) keep(name, rel string, input uint64) bool {
 	if fs.published == nil {
 		return false
 	}
@@ -270,7 +258,7 @@ func holds(fsys afero.Fs, name string, data []byte) (os.FileInfo, error) {
 // pendingFile is a file Hugo writes, published when Hugo closes it. Hugo
 // only writes to the files it creates.
 type pendingFile struct {
-	fs   *publishFs
+	fs   *Fs
 	name string
 	data *bytes.Buffer // nil once closed
 }

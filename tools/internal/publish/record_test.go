@@ -1,4 +1,4 @@
-package hugo
+package publish
 
 import (
 	"fmt"
@@ -29,7 +29,7 @@ type siteBuilds struct {
 	survey bool
 	stats  int
 	// publishAfter, when set, is called once the survey is done.
-	publishAfter func(*publishFs)
+	publishAfter func(*Fs)
 }
 
 // countingFs counts the pages (not directories) Stat is asked for.
@@ -68,13 +68,13 @@ func (b *siteBuilds) build(i int, pages map[string]string) {
 // publish publishes pages (name, what Hugo wrote) into site i in order.
 func (b *siteBuilds) publish(i int, pages ...[2]string) {
 	b.t.Helper()
-	published := LoadPublished(b.record)
+	published := LoadRecord(b.record)
 	if b.survey {
 		published.Survey(b.sites[i])
 		published.Surveyed()
 	}
 	b.stats = 0
-	fs := newPublishFs(countingFs{afero.NewOsFs(), &b.stats}, b.sites[i], nil, published)
+	fs := NewFs(countingFs{afero.NewOsFs(), &b.stats}, b.sites[i], nil, published)
 	if b.publishAfter != nil {
 		b.publishAfter(fs)
 	}
@@ -118,12 +118,12 @@ func (b *siteBuilds) read(i int, name string) string {
 // with its bodies and the pages it links to unchanged, is kept without
 // splicing; any change (what Hugo wrote, a body, where a link leads, the
 // file itself) splices it again.
-func TestPublishedKeepsWhatIsUnchanged(t *testing.T) {
-	t.Run("stat when published", func(t *testing.T) { testPublishedKeepsWhatIsUnchanged(t, false) })
-	t.Run("surveyed before", func(t *testing.T) { testPublishedKeepsWhatIsUnchanged(t, true) })
+func TestRecordKeepsWhatIsUnchanged(t *testing.T) {
+	t.Run("stat when published", func(t *testing.T) { testRecordKeepsWhatIsUnchanged(t, false) })
+	t.Run("surveyed before", func(t *testing.T) { testRecordKeepsWhatIsUnchanged(t, true) })
 }
 
-func testPublishedKeepsWhatIsUnchanged(t *testing.T, survey bool) {
+func testRecordKeepsWhatIsUnchanged(t *testing.T, survey bool) {
 	b := newSiteBuilds(t)
 	b.survey = survey
 	b.bodies["MARK-1"] = "<p>body one</p>"
@@ -202,7 +202,7 @@ func TestSurveyIsTakenOnce(t *testing.T) {
 	// Nor after the file was written otherwise (as Hugo's post-processing
 	// does) before it is published.
 	b.build(1, pages)
-	b.publishAfter = func(fs *publishFs) {
+	b.publishAfter = func(fs *Fs) {
 		f, err := fs.OpenFile(filepath.Join(b.sites[0], "a.html"), os.O_WRONLY|os.O_TRUNC, 0o644)
 		if err != nil {
 			t.Fatal(err)
@@ -217,10 +217,10 @@ func TestSurveyIsTakenOnce(t *testing.T) {
 }
 
 // A damaged record is no record.
-func TestLoadPublishedDamaged(t *testing.T) {
+func TestLoadRecordDamaged(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(shardFile(dir, 0), []byte("not a record"), 0o644)
-	p := LoadPublished(dir)
+	p := LoadRecord(dir)
 	p.loaded.Wait()
 	if old := p.shards[0].old; len(old) != 0 {
 		t.Errorf("damaged record loaded as %v", old)
@@ -230,7 +230,7 @@ func TestLoadPublishedDamaged(t *testing.T) {
 // A build that publishes the same pages as the last one into the other
 // site saves no record at all; one page changed rewrites the one file
 // holding its record.
-func TestPublishedSavesWhatChanged(t *testing.T) {
+func TestRecordSavesWhatChanged(t *testing.T) {
 	b := newSiteBuilds(t)
 	pages := map[string]string{}
 	for i := range 100 {

@@ -1,4 +1,4 @@
-package hugo
+package publish
 
 import (
 	"errors"
@@ -20,7 +20,7 @@ import (
 // fails as the disk's does.
 func TestPublishFsWritesWhatChanged(t *testing.T) {
 	dir := t.TempDir()
-	fs := newPublishFs(afero.NewOsFs(), dir, nil, nil)
+	fs := NewFs(afero.NewOsFs(), dir, nil, nil)
 	write := func(name, data string) error {
 		f, err := fs.Create(filepath.Join(dir, name))
 		if err != nil {
@@ -68,7 +68,7 @@ func TestPublishFsWritesWhatChanged(t *testing.T) {
 // Every file goes through the splice function, by name.
 func TestPublishFsSplicesPages(t *testing.T) {
 	dir := t.TempDir()
-	fs := newPublishFs(afero.NewOsFs(), dir, func(w io.Writer, name string, page []byte, _ func(string) string) error {
+	fs := NewFs(afero.NewOsFs(), dir, func(w io.Writer, name string, page []byte, _ func(string) string) error {
 		if filepath.Ext(name) == ".html" {
 			page = []byte(strings.ReplaceAll(string(page), "MARK", "body"))
 		}
@@ -92,12 +92,12 @@ func TestPublishFsSplicesPages(t *testing.T) {
 // Hugo ignores what Close returns, so what fails there is kept for Build.
 func TestPublishFsKeepsFailures(t *testing.T) {
 	dir := t.TempDir()
-	fs := newPublishFs(afero.NewOsFs(), dir, func(io.Writer, string, []byte, func(string) string) error {
+	fs := NewFs(afero.NewOsFs(), dir, func(io.Writer, string, []byte, func(string) string) error {
 		return errors.New("no body")
 	}, nil)
 	f, _ := fs.Create(filepath.Join(dir, "index.html"))
-	if err := f.Close(); err == nil || fs.failure() == nil || !strings.Contains(fs.failure().Error(), "no body") {
-		t.Errorf("Close: %v; failure: %v", err, fs.failure())
+	if err := f.Close(); err == nil || fs.Failure() == nil || !strings.Contains(fs.Failure().Error(), "no body") {
+		t.Errorf("Close: %v; failure: %v", err, fs.Failure())
 	}
 	if _, err := os.Stat(filepath.Join(dir, "index.html")); err == nil {
 		t.Error("a page that failed was written")

@@ -1,4 +1,4 @@
-package hugo
+package publish
 
 import (
 	"os"
@@ -96,3 +96,7 @@ func (fs recordingFs) Chtimes(name string, atime, mtime time.Time) error {
 	fs.paths.add(name)
 	return fs.Fs.Chtimes(name, atime, mtime)
 }
+
+// Recording is fsys noting in paths every path Hugo creates, opens or
+// stats through it.
+func Recording(fsys afero.Fs, paths *Paths) afero.Fs { return recordingFs{Fs: fsys, paths: paths} }

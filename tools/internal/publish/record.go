@@ -1,4 +1,4 @@
-package hugo
+package publish
 
 import (
 	"cmp"
@@ -18,7 +18,7 @@ import (
 	"github.com/archivemirror/mirror/tools/internal/safefile"
 )
 
-// Published remembers what the files of the last two sites were made of:
+// Record remembers what the files of the last two sites were made of:
 // a build renders over the site before the previous one (see package
 // build), and a page Hugo renders as it did then, whose bodies and links
 // are the same, needs neither splicing nor comparing with the file there,
@@ -29,15 +29,15 @@ import (
 // only the files holding records that changed.
 //
 // It is derived data: a missing or damaged record only costs the work.
-type Published struct {
+type Record struct {
 	loaded   sync.WaitGroup // old is read in the background
 	surveyed sync.WaitGroup // and the site is surveyed (see Survey)
-	shards   [publishedShards]publishedShard
+	shards   [recordShards]recordShard
 }
 
-const publishedShards = 64
+const recordShards = 64
 
-type publishedShard struct {
+type recordShard struct {
 	mu sync.Mutex
 	// old are the records of the last builds, by path in the site; now
 	// are this build's: the file it published, and the newest of the
@@ -79,20 +79,20 @@ type Publication struct {
 	Site uint64
 }
 
-// NewPublished returns an empty record.
-func NewPublished() *Published {
-	p := &Published{}
+// NewRecord returns an empty record.
+func NewRecord() *Record {
+	p := &Record{}
 	for i := range p.shards {
 		p.shards[i].old, p.shards[i].now = map[string][]Publication{}, map[string][]Publication{}
 	}
 	return p
 }
 
-// LoadPublished reads the record a build saved in dir, in the background
+// LoadRecord reads the record a build saved in dir, in the background
 // (Hugo renders its first page seconds later); a missing or damaged one is
 // empty.
-func LoadPublished(dir string) *Published {
-	p := NewPublished()
+func LoadRecord(dir string) *Record {
+	p := NewRecord()
 	p.loaded.Go(func() {
 		for i := range p.shards {
 			p.shards[i].load(shardFile(dir, i))
@@ -109,7 +109,7 @@ func LoadPublished(dir string) *Published {
 // written to or renamed; a file not surveyed is looked at when published.
 // A file changed by another hand between the survey and its publishing is
 // taken as the build left it, as one changed after its publishing is.
-func (p *Published) Survey(dir string) {
+func (p *Record) Survey(dir string) {
 	if p == nil {
 		return
 	}
@@ -131,7 +131,7 @@ func (p *Published) Survey(dir string) {
 }
 
 // Surveyed waits for the survey, if one was started.
-func (p *Published) Surveyed() {
+func (p *Record) Surveyed() {
 	if p != nil {
 		p.surveyed.Wait()
 	}
@@ -139,7 +139,7 @@ func (p *Published) Surveyed() {
 
 func shardFile(dir string, i int) string { return filepath.Join(dir, fmt.Sprintf("%02x.bin", i)) }
 
-func (s *publishedShard) load(file string) {
+func (s *recordShard) load(file string) {
 	// Resident: Hugo's workers look up every page's record.
 	data, err := codec.ReadFileResident(file)
 	if err == nil {
@@ -152,7 +152,7 @@ func (s *publishedShard) load(file string) {
 }
 
 // Len is how many files the last sites' records name; 0 for nil.
-func (p *Published) Len() int {
+func (p *Record) Len() int {
 	if p == nil {
 		return 0
 	}
@@ -169,7 +169,7 @@ func (p *Published) Len() int {
 
 // Save writes this build's record to dir: the files whose records
 // changed. A nil record saves nothing.
-func (p *Published) Save(dir string) error {
+func (p *Record) Save(dir string) error {
 	if p == nil {
 		return nil
 	}
@@ -182,7 +182,7 @@ func (p *Published) Save(dir string) error {
 	return nil
 }
 
-func (s *publishedShard) save(file string) error {
+func (s *recordShard) save(file string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.changed && len(s.now) == len(s.old) {
@@ -191,10 +191,10 @@ func (s *publishedShard) save(file string) error {
 	return safefile.WriteDerived(afero.NewOsFs(), file, 0o644, func(w io.Writer) error { return encodeShard(w, s.now) })
 }
 
-func (p *Published) shard(rel string) *publishedShard {
+func (p *Record) shard(rel string) *recordShard {
 	p.loaded.Wait()
 	p.surveyed.Wait()
-	return &p.shards[xxhash.Sum64String(rel)%publishedShards]
+	return &p.shards[xxhash.Sum64String(rel)%recordShards]
 }
 
 // The records are kept in the binary form of package codec.
@@ -235,7 +235,7 @@ func inputOf(data []byte) uint64 { return xxhash.Sum64(data) }
 // it as made from input whose links lead where they did (leadSame) and the
 // file is as that record says (as surveyed, or else as stat says now), and
 // returns the file's size, or -1.
-func (p *Published) keep(rel string, input uint64, stat func() (os.FileInfo, error), leadSame func(links []string) bool) int64 {
+func (p *Record) keep(rel string, input uint64, stat func() (os.FileInfo, error), leadSame func(links []string) bool) int64 {
 	s := p.shard(rel)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -264,7 +264,7 @@ func (p *Published) keep(rel string, input uint64, stat func() (os.FileInfo, err
 }
 
 // forget drops what the survey found of rel: it is being written.
-func (p *Published) forget(rel string) {
+func (p *Record) forget(rel string) {
 	s := p.shard(rel)
 	s.mu.Lock()
 	delete(s.surveyed, rel)
@@ -277,7 +277,7 @@ func (pub Publication) matches(f fileState) bool {
 
 // record keeps how rel was published this time (info: the file as it is
 // now), and the newest record of the other site's file.
-func (p *Published) record(rel string, pub Publication, info os.FileInfo) {
+func (p *Record) record(rel string, pub Publication, info os.FileInfo) {
 	s := p.shard(rel)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -285,8 +285,8 @@ func (p *Published) record(rel string, pub Publication, info os.FileInfo) {
 	s.record(rel, pub, stateOf(info))
 }
 
-// record is Published.record, s.mu held.
-func (s *publishedShard) record(rel string, pub Publication, f fileState) {
+// record is Record.record, s.mu held.
+func (s *recordShard) record(rel string, pub Publication, f fileState) {
 	pub.Size, pub.ModTime, pub.Inode = f.Size, f.ModTime, f.Inode
 	old := s.old[rel]
 	var other *Publication

@@ -7,15 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"maps"
 	"math"
 	"net/url"
 	"os"
-	"path"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -35,7 +31,6 @@ import (
 	"github.com/archivemirror/mirror/tools/internal/publish"
 	"github.com/archivemirror/mirror/tools/internal/related"
 	"github.com/archivemirror/mirror/tools/internal/report"
-	"github.com/archivemirror/mirror/tools/internal/safefile"
 	"github.com/archivemirror/mirror/tools/internal/search"
 	"github.com/archivemirror/mirror/tools/internal/stage"
 	"github.com/archivemirror/mirror/tools/internal/store"
@@ -84,7 +79,7 @@ type Options struct {
 }
 
 // mediaDir is where stored images are published in the site.
-const mediaDir = config.MediaDir
+const mediaDir = publish.MediaDir
 
 // cacheDir holds the build cache, under the root.
 const cacheDir = ".mirror-cache"
@@ -156,7 +151,7 @@ func (r *run) prefetch(context.Context) error {
 	r.stage.ListAhead()
 	r.published = r.loadPublished()
 	if r.opts.Dest != "" {
-		r.published.Survey(previousSite(r.opts.Dest))
+		r.published.Survey(publish.PreviousSite(r.opts.Dest))
 	}
 	return nil
 }
@@ -255,7 +250,7 @@ func (r *run) setup(ctx context.Context) error {
 	r.checker.Limits = cfg.Limits
 	r.checker.Reserve(cfg.Reserved(search.Dir))
 	if r.opts.Dest != "" {
-		wait := emptyTrash(r.opts.Dest)
+		wait := publish.EmptyTrash(r.opts.Dest)
 		r.cleanups = append(r.cleanups, func() {
 			if ctx.Err() == nil { // interrupted, the process ends: no waiting
 				wait()
@@ -384,41 +379,21 @@ func (r *run) addStages(stats []pipeline.StepStats) {
 	}
 }
 
-// render builds the site into a directory beside Dest, publishes the
-// images the articles use into it, and swaps it in, so a failed build
-// leaves the previous site as it was. The directory is the site before
-// the previous one when there is one (see newSiteDir).
+// render builds the site beside Dest with Hugo, indexes it for search,
+// publishes the images the articles use into it, and swaps it in, so a
+// failed build leaves the previous site as it was.
 func (r *run) render(ctx context.Context) error {
-	published := r.published
-	published.Surveyed() // before the site it surveys is taken
-	tmp, recycled, err := newSiteDir(r.opts.Dest)
+	site, err := publish.Begin(r.opts.Dest, publish.Options{
+		Record: r.published, RecordDir: r.publishedDir(), Splice: r.splicer(), Extra: []string{search.Dir},
+	})
 	if err != nil {
 		return err
 	}
 	defer func() {
-		// Interrupted, the site being built is left to the next build's
-		// trash (see emptyTrash): removing thousands of files would keep
-		// the user waiting.
-		if ctx.Err() == nil {
-			os.RemoveAll(tmp)
+		if ctx.Err() == nil { // interrupted, it is left to the next build's trash
+			site.Discard()
 		}
 	}()
-	var touched *publish.Paths
-	var before func() ([]string, error) // what the recycled site held
-	if recycled {
-		touched = publish.NewPaths()
-		// Listed while Hugo renders: the walk waits on the disk, Hugo on
-		// the processor.
-		before = sync.OnceValues(func() ([]string, error) { return listSite(tmp, filepath.Join(tmp, mediaDir)) })
-		go before()
-	}
-	// So are the media of the site in place, which publishing moves into
-	// the new one as they are (nothing else touches them meanwhile: the
-	// build holds the cache's lock).
-	media := sync.OnceValues(func() (map[string]bool, error) {
-		return store.ListFiles(afero.NewOsFs(), filepath.Join(r.opts.Dest, mediaDir))
-	})
-	go media()
 	used := r.release()
 	r.limitMemory()
 	// The cache is written while Hugo renders: its records are complete,
@@ -429,91 +404,53 @@ func (r *run) render(ctx context.Context) error {
 		r.cache = nil
 		saved <- err
 	}()
-	site := r.publishFs(tmp, published, touched)
-	opts := hugo.Options{
-		SiteDir:    r.opts.SiteDir,
-		Staged:     r.stage.Fs(),
-		ContentDir: r.stage.Dir(),
-		Dest:       tmp,
-		Publish:    site.dest,
-		BaseURL:    r.opts.BaseURL,
-		Log:        r.opts.Log,
-		Linked:     site.fs.Linked,
-	}
-	res, err := r.renderWith(ctx, opts, site.fs)
-	for dropped := 0; err != nil && ctx.Err() == nil && dropped < maxRefusedPages && r.dropRefusedPage(err); dropped++ {
-		// Rendered again without the page, from scratch: what the failed
-		// attempt wrote and recorded is not to be trusted.
-		published = nil
-		os.RemoveAll(r.publishedDir())
-		if recycled {
-			touched = publish.NewPaths()
-		}
-		site = r.publishFs(tmp, published, touched)
-		opts.Publish, opts.Linked = site.dest, site.fs.Linked
-		res, err = r.renderWith(ctx, opts, site.fs)
-	}
-	r.report.Pages, r.report.FilesWritten = res.Pages, site.fs.Written()
+	res, err := r.renderSite(ctx, site)
+	r.report.Pages, r.report.FilesWritten = res.Pages, site.Written()
 	r.report.AddStage(report.Stage{Name: "hugo", Articles: r.report.Staged, Duration: res.Duration})
-	if splicing := site.fs.Splicing(); splicing > 0 {
+	if splicing := site.Splicing(); splicing > 0 {
 		// Inside Hugo's time, on its workers: what our part of it took.
 		r.report.AddStage(report.Stage{Name: "splice", Articles: r.report.Staged, Duration: splicing})
 	}
 	if err != nil {
-		return err // the listing and the cache's saving, if any, end on their own
+		return err // the cache's saving ends on its own
 	}
 	if cerr := <-saved; cerr != nil {
 		r.report.Notices = append(r.report.Notices, "build cache not saved: "+cerr.Error())
 	}
-	if recycled {
-		start := time.Now()
-		paths, lerr := before()
-		if lerr == nil {
-			lerr = prune(tmp, paths, touched)
-		}
-		if lerr != nil {
-			return fmt.Errorf("removing old pages from %s: %w", tmp, lerr)
-		}
-		r.report.AddStage(report.Stage{Name: "prune", Articles: r.report.Staged, Duration: time.Since(start)})
-	}
-	if err := r.index(ctx, tmp); err != nil {
+	start := time.Now()
+	if err := site.Rendered(); err != nil {
 		return err
 	}
-	start := time.Now()
-	// Saved while the site is published: the record of a site that then
-	// fails to be swapped in names files no longer there, which never match.
-	recorded := make(chan error, 1)
-	go func() { recorded <- published.Save(r.publishedDir()) }()
-	err = r.publish(tmp, used, site.fs.Files(), media)
-	if rerr := <-recorded; rerr != nil {
-		r.report.Notices = append(r.report.Notices, "build cache not saved: "+rerr.Error())
+	r.report.AddStage(report.Stage{Name: "prune", Articles: r.report.Staged, Duration: time.Since(start)})
+	if err := r.index(ctx, site.Dir()); err != nil {
+		return err
 	}
+	start = time.Now()
+	m, err := site.Publish(publish.Media{Used: used, Source: func(f string) string { return filepath.FromSlash(r.store.Path(f)) }, Repaired: r.repaired, SizesFile: r.mediaSizesFile()})
+	r.report.SiteFiles, r.report.SiteBytes = m.Files, m.Bytes
+	r.report.Notices = append(r.report.Notices, m.Notices...)
 	r.report.AddStage(report.Stage{Name: "publish", Articles: r.report.Staged, Duration: time.Since(start)})
 	return err
 }
 
-// siteFs is the file system Hugo writes a site through: fs publishes,
-// dest is fs, recording what Hugo touches when touched is set.
-type siteFs struct {
-	fs   *publish.Fs
-	dest afero.Fs
-}
-
-func (r *run) publishFs(dir string, record *publish.Record, touched *publish.Paths) siteFs {
-	fs := publish.NewFs(afero.NewOsFs(), dir, r.splicer(), record)
-	if touched == nil {
-		return siteFs{fs, fs}
+// renderSite renders the site with Hugo. A page Hugo refuses is left out
+// and the site rendered again without it (see dropRefusedPage).
+func (r *run) renderSite(ctx context.Context, site *publish.Site) (hugo.Result, error) {
+	opts := hugo.Options{
+		SiteDir:    r.opts.SiteDir,
+		Staged:     r.stage.Fs(),
+		ContentDir: r.stage.Dir(),
+		Dest:       site.Dir(),
+		Publish:    site.Fs(),
+		BaseURL:    r.opts.BaseURL,
+		Log:        r.opts.Log,
+		Linked:     site.Linked,
 	}
-	return siteFs{fs, publish.Recording(fs, touched)}
-}
-
-// renderWith renders the site through fs.
-func (r *run) renderWith(ctx context.Context, opts hugo.Options, fs *publish.Fs) (hugo.Result, error) {
 	res, err := hugo.Build(ctx, opts)
-	if err == nil {
-		if err = fs.Failure(); err != nil {
-			err = fmt.Errorf("hugo: publishing: %w", err)
-		}
+	for dropped := 0; err != nil && ctx.Err() == nil && dropped < maxRefusedPages && r.dropRefusedPage(err); dropped++ {
+		site.Restart()
+		opts.Publish = site.Fs()
+		res, err = hugo.Build(ctx, opts)
 	}
 	return res, err
 }
@@ -610,166 +547,6 @@ func (r *run) release() (used []string) {
 	return used
 }
 
-// publish puts the stored images the articles show (used) into the new
-// site, measures it, and swaps it in. The previous site's media directory
-// is moved over rather than rebuilt (a rename, whatever its size), then
-// completed and pruned; if the swap fails it goes back. pages are the
-// files Hugo published, by size; listed lists the media of the previous
-// site.
-func (r *run) publish(tmp string, used []string, pages map[string]int64, listed func() (map[string]bool, error)) error {
-	media := filepath.Join(tmp, mediaDir)
-	oldMedia := filepath.Join(r.opts.Dest, mediaDir)
-	moved := os.Rename(oldMedia, media) == nil
-	restore := func() {
-		if moved {
-			os.Rename(media, oldMedia)
-		}
-	}
-	inUse := make(map[string]bool, len(used))
-	for _, f := range used {
-		inUse[f] = true
-	}
-	var present map[string]bool
-	var err error
-	if moved {
-		present, err = listed()
-	} else {
-		present, err = store.ListFiles(afero.NewOsFs(), media)
-	}
-	for _, f := range r.repaired {
-		if present[f] {
-			delete(present, f)
-			os.Remove(filepath.Join(media, filepath.FromSlash(f)))
-		}
-	}
-	if err == nil {
-		err = removeUnused(media, present, inUse)
-	}
-	var mediaBytes int64
-	if err == nil {
-		mediaBytes, err = r.linkMedia(inUse, present, media)
-	}
-	if err == nil {
-		err = r.measure(tmp, pages, len(inUse), mediaBytes)
-	}
-	if err == nil {
-		err = swapDir(tmp, r.opts.Dest)
-	}
-	if err != nil {
-		restore()
-	}
-	return err
-}
-
-// Hosting limits a mirror's site must fit in.
-const (
-	githubPagesBytes     = 1 << 30 // GitHub Pages: 1 GB published site
-	cloudflarePagesFiles = 20000   // Cloudflare Pages: 20,000 files
-)
-
-// measure counts the site's files and bytes, warning when they come near
-// what common static hosts accept: the pages Hugo published, the media,
-// and the search index, the only part of the site not known by now.
-func (r *run) measure(site string, pages map[string]int64, mediaFiles int, mediaBytes int64) error {
-	files, bytes := int64(len(pages)+mediaFiles), mediaBytes
-	for p, size := range pages {
-		if size < 0 {
-			info, err := os.Lstat(p)
-			if err != nil {
-				return err
-			}
-			size = info.Size()
-		}
-		bytes += size
-	}
-	index := filepath.Join(site, search.Dir)
-	err := filepath.WalkDir(index, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		files++
-		bytes += info.Size()
-		return nil
-	})
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
-	r.report.SiteFiles, r.report.SiteBytes = int(files), bytes
-	if r.report.SiteBytes > githubPagesBytes*8/10 {
-		r.report.Notices = append(r.report.Notices, fmt.Sprintf("the site is %.0f MB, near GitHub Pages' limit of 1 GB", float64(r.report.SiteBytes)/1e6))
-	}
-	if r.report.SiteFiles > cloudflarePagesFiles*8/10 {
-		r.report.Notices = append(r.report.Notices, fmt.Sprintf("the site has %d files, near Cloudflare Pages' limit of 20,000", r.report.SiteFiles))
-	}
-	return nil
-}
-
-// removeUnused removes the media the site no longer shows (left from the
-// previous site), and their fan-out directories once empty. present and
-// used name files by slash-separated path under media.
-func removeUnused(media string, present, used map[string]bool) error {
-	dirs := map[string]bool{}
-	for f := range present {
-		if dir := path.Dir(f); dir != "." {
-			dirs[dir] = dirs[dir] || used[f]
-		}
-		if !used[f] {
-			if err := os.RemoveAll(filepath.Join(media, filepath.FromSlash(f))); err != nil {
-				return err
-			}
-			delete(present, f)
-		}
-	}
-	for dir, inUse := range dirs {
-		if !inUse {
-			if err := os.RemoveAll(filepath.Join(media, filepath.FromSlash(dir))); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// walkSite walks site as filepath.WalkDir does (site itself excluded),
-// the subtrees two levels down (each page's directory, each media shard)
-// in parallel, on more workers than cores: it waits on the disk far more
-// than it computes. fn must be safe for concurrent use.
-func walkSite(site string, fn fs.WalkDirFunc) error {
-	top, err := os.ReadDir(site)
-	if err != nil {
-		return err
-	}
-	var roots []string
-	for _, e := range top {
-		p := filepath.Join(site, e.Name())
-		if !e.IsDir() {
-			roots = append(roots, p)
-			continue
-		}
-		if err := fn(p, e, nil); err == filepath.SkipDir {
-			continue
-		} else if err != nil {
-			return err
-		}
-		below, err := os.ReadDir(p)
-		if err != nil {
-			return err
-		}
-		for _, e := range below {
-			roots = append(roots, filepath.Join(p, e.Name()))
-		}
-	}
-	errs := make([]error, len(roots))
-	pipeline.Each(context.Background(), len(roots), 2*runtime.GOMAXPROCS(0), func(i int) {
-		errs[i] = filepath.WalkDir(roots[i], fn)
-	})
-	return errors.Join(errs...)
-}
-
 // index builds the search index when Pagefind is installed, and says so
 // when it is not: the search page then searches titles only.
 func (r *run) index(ctx context.Context, site string) error {
@@ -784,79 +561,6 @@ func (r *run) index(ctx context.Context, site string) error {
 	d, err := search.Index(ctx, exe, site)
 	r.report.AddStage(report.Stage{Name: "search", Articles: r.report.Staged, Duration: d})
 	return err
-}
-
-// linkMedia puts the store files in use that the site lacks into it: hard
-// links when the store and the site share a file system (instant, no
-// space), copies otherwise. It returns the bytes of the files in use.
-func (r *run) linkMedia(used, present map[string]bool, dir string) (int64, error) {
-	sizes := map[string]int64{}
-	if !r.opts.NoCache {
-		sizes = readMediaSizes(r.mediaSizesFile())
-	}
-	// Most builds publish the media the last one did: known, in place.
-	var total int64
-	var todo []string
-	for f := range used {
-		if size, ok := sizes[f]; ok && present[f] {
-			total += size
-		} else {
-			todo = append(todo, f)
-		}
-	}
-	if len(todo) == 0 && len(sizes) == len(used) {
-		return total, nil // and the record holds just these
-	}
-	todoSizes := make([]int64, len(todo))
-	errs := make([]error, len(todo))
-	// Workers wait on the disk: twice as many as cores.
-	pipeline.Each(context.Background(), len(todo), 2*runtime.GOMAXPROCS(0), func(i int) {
-		f := todo[i]
-		todoSizes[i], errs[i] = linkMediaFile(r.store, f, filepath.Join(dir, filepath.FromSlash(f)), present[f])
-	})
-	if err := errors.Join(errs...); err != nil {
-		return 0, err
-	}
-	known := make(map[string]int64, len(used))
-	for f := range used {
-		if size, ok := sizes[f]; ok && present[f] {
-			known[f] = size
-		}
-	}
-	for i, f := range todo {
-		total += todoSizes[i]
-		known[f] = todoSizes[i]
-	}
-	if !r.opts.NoCache {
-		writeMediaSizes(r.mediaSizesFile(), known) // else only measured again
-	}
-	return total, nil
-}
-
-// linkMediaFile puts the store's file f at dst, unless it is there
-// (present), and returns its size.
-func linkMediaFile(st *store.Store, f, dst string, present bool) (int64, error) {
-	if present {
-		if info, err := os.Lstat(dst); err == nil {
-			return info.Size(), nil // moved over from the previous site
-		}
-	}
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return 0, err
-	}
-	src := filepath.FromSlash(st.Path(f))
-	if os.Link(src, dst) == nil {
-		info, err := os.Lstat(dst)
-		if err != nil {
-			return 0, err
-		}
-		return info.Size(), nil
-	}
-	data, err := os.ReadFile(src)
-	if err != nil {
-		return 0, fmt.Errorf("publishing %s: %w", f, err)
-	}
-	return int64(len(data)), os.WriteFile(dst, data, 0o644)
 }
 
 // manifestIndex is where the image manifest's index is kept (see
@@ -875,143 +579,3 @@ func (r *run) mediaSizesFile() string {
 	return filepath.Join(r.opts.Root, cacheDir, "media-sizes.bin")
 }
 
-// The media sizes are kept in the binary form of package codec.
-const mediaSizesFormat = "media-sizes-1"
-
-// readMediaSizes reads the sizes of the media files; none if the file is
-// missing or damaged.
-func readMediaSizes(file string) map[string]int64 {
-	data, err := codec.ReadFile(file)
-	if err != nil {
-		return map[string]int64{}
-	}
-	d := codec.NewDecoder(data)
-	sizes, err := codec.ReadMap(d, mediaSizesFormat, func() (string, int64) { return d.Text(), d.Int() })
-	if err != nil {
-		return map[string]int64{}
-	}
-	return sizes
-}
-
-func writeMediaSizes(file string, sizes map[string]int64) error {
-	return safefile.WriteDerived(afero.NewOsFs(), file, 0o644, func(w io.Writer) error {
-		return codec.Write(w, mediaSizesFormat, len(sizes), maps.All(sizes), func(e *codec.Encoder, name string, size int64) {
-			e.Text(name)
-			e.Int(size)
-		})
-	})
-}
-
-// previousSite is where the site a build replaces is kept, beside dest
-// (".public.previous"): the next build renders over it. Deleting a site of
-// 10,000 pages and creating every directory again cost a quarter of a warm
-// build; most files of two consecutive sites are the same.
-func previousSite(dest string) string {
-	return filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".previous")
-}
-
-// newSiteDir returns the directory a build renders into: the previous
-// site, taken (a rename, so two builds never share it), or a new one.
-func newSiteDir(dest string) (dir string, recycled bool, err error) {
-	parent := filepath.Dir(dest)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return "", false, err
-	}
-	dir, err = os.MkdirTemp(parent, "."+filepath.Base(dest)+".building-")
-	if err != nil {
-		return "", false, err
-	}
-	if os.Remove(dir) == nil && os.Rename(previousSite(dest), dir) == nil {
-		// Sites built before the static copy kept its hands off the
-		// site's mode have mode 0.
-		return dir, true, os.Chmod(dir, 0o755)
-	}
-	err = os.Mkdir(dir, 0o755)
-	return dir, false, err
-}
-
-// listSite lists what a site holds, files and directories, but for what
-// is under skip (the media, which the build prunes itself).
-func listSite(site, skip string) ([]string, error) {
-	var mu sync.Mutex
-	var paths []string
-	err := walkSite(site, func(p string, d fs.DirEntry, err error) error {
-		switch {
-		case err != nil:
-			return err
-		case p == skip:
-			return filepath.SkipDir
-		}
-		mu.Lock()
-		paths = append(paths, p)
-		mu.Unlock()
-		return nil
-	})
-	return paths, err
-}
-
-// prune removes from a site rendered over an older one what Hugo did not
-// write or look at this time: the pages of removed articles, terms no
-// longer used, the old search index. paths are what the site held (see
-// listSite), listed before or while Hugo wrote.
-func prune(site string, paths []string, touched *publish.Paths) error {
-	slices.Sort(paths)           // a directory before what it holds
-	emptied := map[string]bool{} // directories something was removed from
-	removed := ""                // the last directory removed whole
-	for _, p := range paths {
-		if removed != "" && strings.HasPrefix(p, removed+string(filepath.Separator)) {
-			continue
-		}
-		if touched.Has(p) {
-			continue
-		}
-		emptied[filepath.Dir(p)] = true
-		if err := os.RemoveAll(p); err != nil {
-			return err
-		}
-		removed = p
-	}
-	// Directories Hugo wrote into before whose pages all went, deepest first.
-	dirs := slices.Sorted(maps.Keys(emptied))
-	for i := len(dirs) - 1; i >= 0; i-- {
-		// os.Remove fails, as it should, on a directory that is not empty.
-		for dir := dirs[i]; dir != site && os.Remove(dir) == nil; dir = filepath.Dir(dir) {
-		}
-	}
-	return nil
-}
-
-// swapDir replaces dest with fresh, moving the old one aside first so that
-// dest is never half written. The old site is kept for the next build to
-// render over (see previousSite).
-func swapDir(fresh, dest string) error {
-	previous := previousSite(dest)
-	os.RemoveAll(previous) // only left by a build that ran at the same time
-	if err := os.Rename(dest, previous); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
-	if err := os.Rename(fresh, dest); err != nil {
-		os.Rename(previous, dest)
-		return err
-	}
-	return nil
-}
-
-// emptyTrash deletes, in the background, what earlier builds left beside
-// dest (half-built sites of builds that were killed, and the old sites
-// earlier versions set aside), and returns a func that waits until it is
-// done.
-func emptyTrash(dest string) (wait func()) {
-	base := "." + filepath.Base(dest)
-	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(dest), base+".trash-*"))
-	building, _ := filepath.Glob(filepath.Join(filepath.Dir(dest), base+".building-*"))
-	matches = append(matches, building...)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for _, m := range matches {
-			os.RemoveAll(m)
-		}
-	}()
-	return func() { <-done }
-}

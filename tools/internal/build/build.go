@@ -578,4 +578,3 @@ func (r *run) manifestIndex() string {
 func (r *run) mediaSizesFile() string {
 	return filepath.Join(r.opts.Root, cacheDir, "media-sizes.bin")
 }
-

@@ -17,7 +17,7 @@ import (
 
 	"github.com/archivemirror/mirror/tools/internal/article"
 	"github.com/archivemirror/mirror/tools/internal/body"
-	"github.com/archivemirror/mirror/tools/internal/cache"
+	"github.com/archivemirror/mirror/tools/internal/reuse"
 	"github.com/archivemirror/mirror/tools/internal/clean"
 	"github.com/archivemirror/mirror/tools/internal/content"
 	"github.com/archivemirror/mirror/tools/internal/images"
@@ -34,9 +34,9 @@ import (
 // not parsed, and what scanning it found comes from the cache.
 type item struct {
 	a      *article.Article
-	key    cache.Key // the file's bytes and the settings
-	staged cache.Key // everything its staged copy depends on (stagedKey)
-	scan   cache.Scan
+	key    reuse.Key // the file's bytes and the settings
+	staged reuse.Key // everything its staged copy depends on (stagedKey)
+	scan   reuse.Scan
 	fresh  bool // parsed in this build
 	// restaged says its staged copy came from the cache.
 	restaged bool
@@ -123,7 +123,7 @@ func (r *run) readItem(rel, abs, file string, now time.Time) (*item, error) {
 	if max := r.cfg.Limits.MaxFileBytes; info.Size() > max {
 		return &item{a: article.TooLarge(rel, file, info.Size(), max)}, nil
 	}
-	name := cache.KeyOf(r.settingsKey[:], []byte(rel))
+	name := reuse.KeyOf(r.settingsKey[:], []byte(rel))
 	if key, ok := r.cache.File(name, info); ok {
 		if scan, ok := r.cache.Scan(key); ok {
 			return &item{key: key, scan: scan, a: &article.Article{Path: rel, File: file, Findings: withFile(scan.Findings, file)}}, nil
@@ -133,8 +133,8 @@ func (r *run) readItem(rel, abs, file string, now time.Time) (*item, error) {
 	if err != nil {
 		return nil, err
 	}
-	it := &item{key: cache.KeyOf(r.settings, []byte(rel), data)}
-	if st, settled := cache.StatOf(info, it.key, now); settled {
+	it := &item{key: reuse.KeyOf(r.settings, []byte(rel), data)}
+	if st, settled := reuse.StatOf(info, it.key, now); settled {
 		r.cache.PutFile(name, st)
 	}
 	if scan, ok := r.cache.Scan(it.key); ok {
@@ -179,7 +179,7 @@ func (r *run) check(ctx context.Context) error {
 
 // scanOf is what the later phases need of a checked article. Images and
 // links past the site's limits are reported and left out.
-func scanOf(a *article.Article, limits article.Limits) cache.Scan {
+func scanOf(a *article.Article, limits article.Limits) reuse.Scan {
 	var refs []images.Ref
 	var hrefs []string
 	if !a.HasErrors() {
@@ -190,7 +190,7 @@ func scanOf(a *article.Article, limits article.Limits) cache.Scan {
 			hrefs = hrefs[:limits.MaxLinks]
 		}
 	}
-	s := cache.Scan{Findings: withFile(a.Findings, "")}
+	s := reuse.Scan{Findings: withFile(a.Findings, "")}
 	s.Account, _ = a.Params[clean.ParamAccount].(string)
 	if a.FrontMatter.Values != nil {
 		it := validate.ItemOf(a)
@@ -412,7 +412,7 @@ func (r *run) rewrite(ctx context.Context) error {
 			return
 		}
 		r.noteStaged(rel, a.File)
-		r.cache.PutStaged(key, cache.Staged{Path: rel, Findings: withFile(added, "")}, data)
+		r.cache.PutStaged(key, reuse.Staged{Path: rel, Findings: withFile(added, "")}, data)
 	})
 	r.addStages(stats)
 	if err := r.collect(ctx); err != nil {
@@ -437,7 +437,7 @@ func (r *run) noteStaged(rel, file string) {
 // restage puts a cached staged file in place: nothing to do when the
 // last build left it there, else its bytes come from the cache. false means
 // the record is of no use (its bytes are gone): rewrite the article.
-func (r *run) restage(rec cache.Staged, key cache.Key) bool {
+func (r *run) restage(rec reuse.Staged, key reuse.Key) bool {
 	tag := hex.EncodeToString(key[:])
 	if r.stage.Current(rec.Path, tag) {
 		return true
@@ -452,7 +452,7 @@ func (r *run) restage(rec cache.Staged, key cache.Key) bool {
 // with its length or count before it, into a buffer reused across calls:
 // it runs for every article on every build. It appends to media the store
 // files the article shows, from the same entries.
-func (r *run) stagedKey(it *item, mediaPrefix string, media *[]string) cache.Key {
+func (r *run) stagedKey(it *item, mediaPrefix string, media *[]string) reuse.Key {
 	buf := keyBuffers.Get().(*[]byte)
 	defer keyBuffers.Put(buf)
 	m := r.store.Manifest()
@@ -477,7 +477,7 @@ func (r *run) stagedKey(it *item, mediaPrefix string, media *[]string) cache.Key
 	b = appendStrings(b, l.Related...)
 	b = appendStrings(b, l.Newer, l.Older, mediaPrefix)
 	*buf = b
-	return cache.KeyOf(b)
+	return reuse.KeyOf(b)
 }
 
 // keyBuffers are stagedKey's buffers, mediaBuffers its media lists'.

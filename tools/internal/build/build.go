@@ -21,7 +21,7 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/archivemirror/mirror/tools/internal/article"
-	"github.com/archivemirror/mirror/tools/internal/cache"
+	"github.com/archivemirror/mirror/tools/internal/reuse"
 	"github.com/archivemirror/mirror/tools/internal/codec"
 	"github.com/archivemirror/mirror/tools/internal/config"
 	"github.com/archivemirror/mirror/tools/internal/hugo"
@@ -90,11 +90,11 @@ type run struct {
 	cfg      config.Config
 	report   *report.Report
 	items    []*item
-	cache    *cache.Cache
+	cache    *reuse.Cache
 	settings []byte // what every cache key includes: the settings
 	// settingsKey hashes them, for the keys of the files' names (10,000
 	// hashes of the site's config file before).
-	settingsKey cache.Key
+	settingsKey reuse.Key
 	checker     *validate.Checker
 	stage       *stage.Stage
 	store       *store.Store
@@ -226,7 +226,7 @@ func (r *run) setup(ctx context.Context) error {
 	r.refPrefix = "/mirror-ref-" + hex.EncodeToString(token)
 	stageDir := filepath.Join(r.opts.Root, cacheDir, "content")
 	if !r.opts.NoCache {
-		unlock, err := cache.Lock(ctx, filepath.Join(r.opts.Root, cacheDir), r.opts.StoreWaiting)
+		unlock, err := reuse.Lock(ctx, filepath.Join(r.opts.Root, cacheDir), r.opts.StoreWaiting)
 		if err != nil {
 			return err
 		}
@@ -262,18 +262,18 @@ func (r *run) setup(ctx context.Context) error {
 		return err
 	}
 	r.settings = append(site, []byte("\x00"+cfg.BaseURL)...)
-	r.settingsKey = cache.KeyOf(r.settings)
+	r.settingsKey = reuse.KeyOf(r.settings)
 	if r.opts.NoCache {
-		r.cache = cache.Open("") // empty, and never saved: see saveCache
+		r.cache = reuse.Open("") // empty, and never saved: see saveCache
 	} else {
-		r.cache = cache.Open(filepath.Join(r.opts.Root, cacheDir))
+		r.cache = reuse.Open(filepath.Join(r.opts.Root, cacheDir))
 	}
 	r.equivalences = sync.OnceValue(func() equivalences {
 		file, data, err := links.ReadEquivalences(r.opts.SiteDir)
 		if file == "" || err != nil {
 			return equivalences{nil, file, err}
 		}
-		keys, err := cache.Derive(r.cache, "links", data, func() ([][]string, error) {
+		keys, err := reuse.Derive(r.cache, "links", data, func() ([][]string, error) {
 			groups, err := links.DecodeEquivalences(file, data)
 			return links.KeysOf(groups), err
 		})

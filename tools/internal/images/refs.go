@@ -7,13 +7,12 @@ import (
 	"strings"
 
 	"golang.org/x/net/html"
+
+	"github.com/archivemirror/mirror/tools/internal/article"
 )
 
-// Ref is one image URL found in an article.
-type Ref struct {
-	Key string // see Key
-	URL string // the URL to fetch
-}
+// Ref is one image URL found in an article (see article.ImageRef).
+type Ref = article.ImageRef
 
 // lazyAttrs hold the real URL of a lazily loaded image; the first one set
 // wins over src, which then holds a placeholder (WeChat's data-src, the

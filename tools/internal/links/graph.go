@@ -158,14 +158,8 @@ func (g *Graph) classify(l Link) (linkKind, string) {
 }
 
 // A Link is an href with what of where it leads does not depend on the
-// archive, found once when its article is scanned and kept with the scan:
-// parsing every link's URL, up to three times, was most of the link
-// stage's time in a build where nothing changed.
-type Link struct {
-	Href      string
-	Key       string // see Key; "" when it has none
-	Canonical string // see Canonical; "" for all but links to WeChat articles
-}
+// archive (see article.Link).
+type Link = article.Link
 
 // LinkOf is the Link of an href.
 func LinkOf(href string) Link {

@@ -1,20 +1,17 @@
 package store
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
 	"path"
-	"runtime"
 	"strings"
 	"sync"
 
 	"github.com/spf13/afero"
 
-	"github.com/archivemirror/mirror/tools/internal/pipeline"
 	"github.com/archivemirror/mirror/tools/internal/safefile"
 )
 
@@ -162,8 +159,8 @@ func (s *Store) list() {
 // ListFiles lists the files of a directory laid out as the store is
 // (NAME[:2]/NAME: the store, the media of a site), by path under it, from
 // directory reads alone (a stat each cost a tenth of a second at 30,000
-// images), the shards on more workers than cores: they wait on the disk.
-// A file directly in dir is listed by its name; a missing dir is empty.
+// images). A file directly in dir is listed by its name; a missing dir is
+// empty.
 func ListFiles(fsys afero.Fs, dir string) (map[string]bool, error) {
 	top, err := afero.ReadDir(fsys, dir)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -171,37 +168,27 @@ func ListFiles(fsys afero.Fs, dir string) (map[string]bool, error) {
 	} else if err != nil {
 		return nil, err
 	}
-	lists := make([][]string, len(top))
-	errs := make([]error, len(top))
-	pipeline.Each(context.Background(), len(top), 2*runtime.GOMAXPROCS(0), func(i int) {
-		shard := top[i].Name()
-		if !top[i].IsDir() {
-			lists[i] = []string{shard}
-			return
+	files := map[string]bool{}
+	for _, e := range top {
+		shard := e.Name()
+		if !e.IsDir() {
+			files[shard] = true
+			continue
 		}
 		f, err := fsys.Open(path.Join(dir, shard))
 		if err != nil {
-			errs[i] = err
-			return
+			return files, err
 		}
 		names, err := f.Readdirnames(-1)
 		f.Close()
+		if err != nil {
+			return files, err
+		}
 		for _, name := range names {
-			lists[i] = append(lists[i], shard+"/"+name)
-		}
-		errs[i] = err
-	})
-	n := 0
-	for _, list := range lists {
-		n += len(list)
-	}
-	files := make(map[string]bool, n)
-	for _, list := range lists {
-		for _, f := range list {
-			files[f] = true
+			files[shard+"/"+name] = true
 		}
 	}
-	return files, errors.Join(errs...)
+	return files, nil
 }
 
 // WithoutManifest is the store for finding its files only, without the

@@ -1,4 +1,4 @@
-// Package cache keeps what the build learned about each article between
+// Package reuse keeps what the build learned about each article between
 // runs, so a build after a small change redoes only what changed. Two
 // records are kept:
 //
@@ -12,7 +12,7 @@
 //
 // The cache is derived data: it lives in ROOT/.mirror-cache (ignored by
 // git), may be deleted at any time, and a corrupt one is simply rebuilt.
-package cache
+package reuse
 
 import (
 	"crypto/sha256"
@@ -31,8 +31,6 @@ import (
 
 	"github.com/archivemirror/mirror/tools/internal/article"
 	"github.com/archivemirror/mirror/tools/internal/codec"
-	"github.com/archivemirror/mirror/tools/internal/images"
-	"github.com/archivemirror/mirror/tools/internal/links"
 	"github.com/archivemirror/mirror/tools/internal/safefile"
 )
 
@@ -66,8 +64,8 @@ type Scan struct {
 	Path      string // the URL path Hugo gives it
 	Readable  bool
 	URLKeys   []string // the keys of the URLs it is known by (see links.URLKeys)
-	Images    []images.Ref
-	Links     []links.Link
+	Images    []article.ImageRef
+	Links     []article.Link
 	// For the lists of related and neighbouring articles.
 	Date       time.Time
 	Categories []string

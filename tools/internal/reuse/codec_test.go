@@ -1,4 +1,4 @@
-package cache
+package reuse
 
 import (
 	"bytes"
@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/archivemirror/mirror/tools/internal/article"
-	"github.com/archivemirror/mirror/tools/internal/images"
-	"github.com/archivemirror/mirror/tools/internal/links"
 )
 
 // filled sets every field of v, recursively, to a value that is not its
@@ -81,7 +79,7 @@ func TestCodecsRoundTrip(t *testing.T) {
 // A file cut short, grown or of another layout is refused, never read in
 // part.
 func TestCodecRefusesDamagedFiles(t *testing.T) {
-	scan := Scan{Source: "https://x/a", Links: []links.Link{{Href: "a"}, {Href: "b", Key: "k"}}, Images: []images.Ref{{Key: "k", URL: "u"}},
+	scan := Scan{Source: "https://x/a", Links: []article.Link{{Href: "a"}, {Href: "b", Key: "k"}}, Images: []article.ImageRef{{Key: "k", URL: "u"}},
 		Findings: []article.Finding{{Rule: "r", Message: "m"}}, Date: time.Unix(1e9, 0).UTC()}
 	data := encoded(scanCodec, map[Key]Scan{KeyOf([]byte("a")): scan})
 	for name, damaged := range map[string][]byte{
@@ -114,7 +112,7 @@ func TestOpenRemovesOldPacks(t *testing.T) {
 }
 
 func FuzzDecodeScans(f *testing.F) {
-	f.Add(encoded(scanCodec, map[Key]Scan{KeyOf([]byte("a")): {Source: "s", Links: []links.Link{{Href: "h"}}, Date: time.Unix(5, 6).UTC()}}))
+	f.Add(encoded(scanCodec, map[Key]Scan{KeyOf([]byte("a")): {Source: "s", Links: []article.Link{{Href: "h"}}, Date: time.Unix(5, 6).UTC()}}))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		records, err := scanCodec.decode(data)

@@ -1,4 +1,4 @@
-package cache
+package reuse
 
 import (
 	"io"
@@ -7,8 +7,6 @@ import (
 
 	"github.com/archivemirror/mirror/tools/internal/article"
 	"github.com/archivemirror/mirror/tools/internal/codec"
-	"github.com/archivemirror/mirror/tools/internal/images"
-	"github.com/archivemirror/mirror/tools/internal/links"
 )
 
 // The packs are kept in the binary form of package codec rather than gob:
@@ -27,8 +25,8 @@ type recordCodec[T any] struct {
 type recordDecoder struct {
 	*codec.Decoder
 	findings codec.Arena[article.Finding]
-	refs     codec.Arena[images.Ref]
-	links    codec.Arena[links.Link]
+	refs     codec.Arena[article.ImageRef]
+	links    codec.Arena[article.Link]
 }
 
 func putFindings(e *codec.Encoder, fs []article.Finding) {
@@ -82,11 +80,11 @@ var scanCodec = recordCodec[Scan]{
 		s := Scan{Findings: getFindings(d), Account: d.Text(), Source: d.Text(), SourceKey: d.Text(), Path: d.Text(), Readable: d.Bool(), URLKeys: d.Texts()}
 		s.Images = d.refs.Take(d.Count())
 		for i := range s.Images {
-			s.Images[i] = images.Ref{Key: d.Text(), URL: d.Text()}
+			s.Images[i] = article.ImageRef{Key: d.Text(), URL: d.Text()}
 		}
 		s.Links = d.links.Take(d.Count())
 		for i := range s.Links {
-			s.Links[i] = links.Link{Href: d.Text(), Key: d.Text(), Canonical: d.Text()}
+			s.Links[i] = article.Link{Href: d.Text(), Key: d.Text(), Canonical: d.Text()}
 		}
 		s.Date, s.Categories = d.Time(), d.Texts()
 		return s

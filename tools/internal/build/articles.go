@@ -17,7 +17,6 @@ import (
 
 	"github.com/archivemirror/mirror/tools/internal/article"
 	"github.com/archivemirror/mirror/tools/internal/body"
-	"github.com/archivemirror/mirror/tools/internal/reuse"
 	"github.com/archivemirror/mirror/tools/internal/clean"
 	"github.com/archivemirror/mirror/tools/internal/content"
 	"github.com/archivemirror/mirror/tools/internal/images"
@@ -25,6 +24,7 @@ import (
 	"github.com/archivemirror/mirror/tools/internal/pipeline"
 	"github.com/archivemirror/mirror/tools/internal/related"
 	"github.com/archivemirror/mirror/tools/internal/report"
+	"github.com/archivemirror/mirror/tools/internal/reuse"
 	"github.com/archivemirror/mirror/tools/internal/store"
 	"github.com/archivemirror/mirror/tools/internal/validate"
 )

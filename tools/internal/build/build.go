@@ -21,7 +21,6 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/archivemirror/mirror/tools/internal/article"
-	"github.com/archivemirror/mirror/tools/internal/reuse"
 	"github.com/archivemirror/mirror/tools/internal/codec"
 	"github.com/archivemirror/mirror/tools/internal/config"
 	"github.com/archivemirror/mirror/tools/internal/hugo"
@@ -31,6 +30,7 @@ import (
 	"github.com/archivemirror/mirror/tools/internal/publish"
 	"github.com/archivemirror/mirror/tools/internal/related"
 	"github.com/archivemirror/mirror/tools/internal/report"
+	"github.com/archivemirror/mirror/tools/internal/reuse"
 	"github.com/archivemirror/mirror/tools/internal/search"
 	"github.com/archivemirror/mirror/tools/internal/stage"
 	"github.com/archivemirror/mirror/tools/internal/store"

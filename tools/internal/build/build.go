@@ -81,9 +81,6 @@ type Options struct {
 // mediaDir is where stored images are published in the site.
 const mediaDir = publish.MediaDir
 
-// cacheDir holds the build cache, under the root.
-const cacheDir = ".mirror-cache"
-
 // run is one build in progress.
 type run struct {
 	opts     Options
@@ -111,6 +108,8 @@ type run struct {
 	// and checked against the site to be rendered over while the articles
 	// are processed (see prefetch).
 	published *publish.Record
+	// paths are where the build keeps what it derives; none with --no-cache.
+	paths reuse.Paths
 	// cleanups run when the build ends.
 	cleanups []func()
 	// refPrefix marks the hrefs of links into the archive until the stage
@@ -224,14 +223,7 @@ func (r *run) setup(ctx context.Context) error {
 	token := make([]byte, 8)
 	rand.Read(token)
 	r.refPrefix = "/mirror-ref-" + hex.EncodeToString(token)
-	stageDir := filepath.Join(r.opts.Root, cacheDir, "content")
-	if !r.opts.NoCache {
-		unlock, err := reuse.Lock(ctx, filepath.Join(r.opts.Root, cacheDir), r.opts.StoreWaiting)
-		if err != nil {
-			return err
-		}
-		r.cleanups = append(r.cleanups, unlock)
-	}
+	stageDir := ""
 	if r.opts.NoCache {
 		if stageDir, err = os.MkdirTemp("", "mirror-stage-"); err != nil {
 			return err
@@ -242,6 +234,14 @@ func (r *run) setup(ctx context.Context) error {
 				r.stage.RemoveAll()
 			}
 		})
+	} else {
+		r.paths = reuse.PathsOf(r.opts.Root)
+		stageDir = r.paths.Stage()
+		unlock, err := reuse.Lock(ctx, r.paths.Dir, r.opts.StoreWaiting)
+		if err != nil {
+			return err
+		}
+		r.cleanups = append(r.cleanups, unlock)
 	}
 	if r.stage, err = stage.New(afero.NewOsFs(), stageDir, r.refPrefix, cfg.Stage); err != nil {
 		return err
@@ -263,11 +263,8 @@ func (r *run) setup(ctx context.Context) error {
 	}
 	r.settings = append(site, []byte("\x00"+cfg.BaseURL)...)
 	r.settingsKey = reuse.KeyOf(r.settings)
-	if r.opts.NoCache {
-		r.cache = reuse.Open("") // empty, and never saved: see saveCache
-	} else {
-		r.cache = reuse.Open(filepath.Join(r.opts.Root, cacheDir))
-	}
+	r.cache = reuse.Open(r.paths.Dir) // with --no-cache, empty and never saved
+
 	r.equivalences = sync.OnceValue(func() equivalences {
 		file, data, err := links.ReadEquivalences(r.opts.SiteDir)
 		if file == "" || err != nil {
@@ -281,12 +278,10 @@ func (r *run) setup(ctx context.Context) error {
 	})
 	go r.equivalences()
 	r.openStore = sync.OnceValues(func() (*store.Store, error) {
-		st, err := store.OpenIndexed(afero.NewOsFs(), filepath.Join(r.opts.Root, r.cfg.Images.Store), r.manifestIndex())
+		st, err := store.OpenIndexed(afero.NewOsFs(), filepath.Join(r.opts.Root, r.cfg.Images.Store), r.paths.ManifestIndex())
 		if err == nil {
 			st.ListAhead() // for the image stage, which asks for every image
-			if !r.opts.NoCache {
-				st.KeepFixity(filepath.Join(r.opts.Root, cacheDir, "store-fixity.bin"))
-			}
+			st.KeepFixity(r.paths.Fixity())
 		}
 		return st, err
 	})
@@ -384,7 +379,7 @@ func (r *run) addStages(stats []pipeline.StepStats) {
 // failed build leaves the previous site as it was.
 func (r *run) render(ctx context.Context) error {
 	site, err := publish.Begin(r.opts.Dest, publish.Options{
-		Record: r.published, RecordDir: r.publishedDir(), Splice: r.splicer(), Extra: []string{search.Dir},
+		Record: r.published, RecordDir: r.paths.Published(), Splice: r.splicer(), Extra: []string{search.Dir},
 	})
 	if err != nil {
 		return err
@@ -426,7 +421,7 @@ func (r *run) render(ctx context.Context) error {
 		return err
 	}
 	start = time.Now()
-	m, err := site.Publish(publish.Media{Used: used, Source: func(f string) string { return filepath.FromSlash(r.store.Path(f)) }, Repaired: r.repaired, SizesFile: r.mediaSizesFile()})
+	m, err := site.Publish(publish.Media{Used: used, Source: func(f string) string { return filepath.FromSlash(r.store.Path(f)) }, Repaired: r.repaired, SizesFile: r.paths.MediaSizes()})
 	r.report.SiteFiles, r.report.SiteBytes = m.Files, m.Bytes
 	r.report.Notices = append(r.report.Notices, m.Notices...)
 	r.report.AddStage(report.Stage{Name: "publish", Articles: r.report.Staged, Duration: time.Since(start)})
@@ -492,11 +487,7 @@ func (r *run) loadPublished() *publish.Record {
 	if r.opts.NoCache {
 		return nil
 	}
-	return publish.LoadRecord(r.publishedDir())
-}
-
-func (r *run) publishedDir() string {
-	return filepath.Join(r.opts.Root, cacheDir, "published")
+	return publish.LoadRecord(r.paths.Published())
 }
 
 // memoryBudget is the soft memory limit a build of n articles renders
@@ -561,20 +552,4 @@ func (r *run) index(ctx context.Context, site string) error {
 	d, err := search.Index(ctx, exe, site)
 	r.report.AddStage(report.Stage{Name: "search", Articles: r.report.Staged, Duration: d})
 	return err
-}
-
-// manifestIndex is where the image manifest's index is kept (see
-// store.OpenIndexed): in the build cache, none with --no-cache.
-func (r *run) manifestIndex() string {
-	if r.opts.NoCache {
-		return ""
-	}
-	return filepath.Join(r.opts.Root, cacheDir, "manifest.index")
-}
-
-// The sizes of the media files, kept in the build cache: a stored file is
-// named by its bytes (see store.Name), so its size never changes, and the
-// site is measured without a stat per image.
-func (r *run) mediaSizesFile() string {
-	return filepath.Join(r.opts.Root, cacheDir, "media-sizes.bin")
 }

@@ -1,0 +1,45 @@
+package reuse
+
+import "path/filepath"
+
+// DirName is the build cache's directory, under the mirror's root.
+const DirName = ".mirror-cache"
+
+// Paths are where a mirror keeps what builds derive between runs, all in
+// ROOT/.mirror-cache: this package owns the directory, and the other
+// packages keep their records where it says. Everything there may be
+// deleted at any time (it is ignored by git); a missing or damaged record
+// only costs the work it saved. The zero Paths keeps nothing (--no-cache):
+// every path is "".
+type Paths struct {
+	// Dir is the cache's directory; the records of this package (scans,
+	// staged files, file stats) are kept in it, with its lock.
+	Dir string
+}
+
+// PathsOf returns the paths of the mirror at root.
+func PathsOf(root string) Paths { return Paths{Dir: filepath.Join(root, DirName)} }
+
+func (p Paths) in(name string) string {
+	if p.Dir == "" {
+		return ""
+	}
+	return filepath.Join(p.Dir, name)
+}
+
+// Stage is the staged copy of the content Hugo renders (see package stage).
+func (p Paths) Stage() string { return p.in("content") }
+
+// ManifestIndex is the image manifest's index (see store.OpenIndexed).
+func (p Paths) ManifestIndex() string { return p.in("manifest.index") }
+
+// Fixity is the record of the store files found intact (see store.Intact).
+func (p Paths) Fixity() string { return p.in("store-fixity.bin") }
+
+// Published is the record of how the site's files were made (see
+// publish.Record).
+func (p Paths) Published() string { return p.in("published") }
+
+// MediaSizes is the record of the published media's sizes (see
+// publish.Media).
+func (p Paths) MediaSizes() string { return p.in("media-sizes.bin") }

@@ -2,14 +2,12 @@ package build
 
 import (
 	"context"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
 	"sync"
 	"time"
 
@@ -35,7 +33,7 @@ import (
 type item struct {
 	a      *article.Article
 	key    reuse.Key // the file's bytes and the settings
-	staged reuse.Key // everything its staged copy depends on (stagedKey)
+	staged reuse.Key // everything its staged copy depends on (stagedInputs)
 	scan   reuse.Scan
 	fresh  bool // parsed in this build
 	// restaged says its staged copy came from the cache.
@@ -340,12 +338,9 @@ func (r *run) rewrite(ctx context.Context) error {
 		if it.a.HasErrors() {
 			return
 		}
-		media := mediaBuffers.Get().(*[]string)
-		it.staged = r.stagedKey(it, mediaPrefix, media)
-		r.rewriter.Use(*media...)
-		clear(*media)
-		*media = (*media)[:0]
-		mediaBuffers.Put(media)
+		in, media := r.stagedInputs(it, mediaPrefix)
+		it.staged = in.Key()
+		r.rewriter.Use(media...)
 		if rec, ok := r.cache.Staged(it.staged); ok && r.restage(rec, it.staged) {
 			it.a.Findings = append(it.a.Findings, withFile(rec.Findings, it.a.File)...)
 			it.restaged = true
@@ -446,70 +441,33 @@ func (r *run) restage(rec reuse.Staged, key reuse.Key) bool {
 	return ok && r.stage.Put(rec.Path, data, tag) == nil
 }
 
-// stagedKey is everything an article's staged copy depends on: its file
-// and the settings, its images' store entries, where its links lead, who
-// cites it, its lists, and where media are published. Each field goes in
-// with its length or count before it, into a buffer reused across calls:
-// it runs for every article on every build. It appends to media the store
-// files the article shows, from the same entries.
-func (r *run) stagedKey(it *item, mediaPrefix string, media *[]string) reuse.Key {
-	buf := keyBuffers.Get().(*[]byte)
-	defer keyBuffers.Put(buf)
+// stagedInputs are everything an article's staged copy depends on (see
+// reuse.StagedInputs), and the store files it shows, from the same
+// entries.
+func (r *run) stagedInputs(it *item, mediaPrefix string) (reuse.StagedInputs, []string) {
+	l := r.lists[links.RefOf(it.a.Path)]
+	in := reuse.StagedInputs{
+		File: it.key, CitedBy: r.graph.CitedBy(it.a.Path), Related: l.Related, Newer: l.Newer, Older: l.Older,
+		MediaPrefix: mediaPrefix,
+		Images:      make([]store.Entry, len(it.scan.Images)),
+		Links:       make([]string, len(it.scan.Links)),
+	}
+	var media []string
 	m := r.store.Manifest()
-	b := append((*buf)[:0], it.key[:]...)
-	b = binary.AppendUvarint(b, uint64(len(it.scan.Images)))
-	for _, ref := range it.scan.Images {
+	for i, ref := range it.scan.Images {
 		e, _ := m.Get(ref.Key)
-		b = appendEntry(b, e)
+		in.Images[i] = e
 		if e.Status == store.OK {
-			*media = append(*media, e.File)
+			media = append(media, e.File)
 			for _, v := range e.Variants {
-				*media = append(*media, v.File)
+				media = append(media, v.File)
 			}
 		}
 	}
-	b = binary.AppendUvarint(b, uint64(len(it.scan.Links)))
-	for _, l := range it.scan.Links {
-		b = r.graph.AppendResolution(b, l)
+	for i, link := range it.scan.Links {
+		in.Links[i] = r.graph.Resolution(link)
 	}
-	b = appendStrings(b, r.graph.CitedBy(it.a.Path)...)
-	l := r.lists[links.RefOf(it.a.Path)]
-	b = appendStrings(b, l.Related...)
-	b = appendStrings(b, l.Newer, l.Older, mediaPrefix)
-	*buf = b
-	return reuse.KeyOf(b)
-}
-
-// keyBuffers are stagedKey's buffers, mediaBuffers its media lists'.
-var (
-	keyBuffers   = sync.Pool{New: func() any { return new([]byte) }}
-	mediaBuffers = sync.Pool{New: func() any { return new([]string) }}
-)
-
-// appendStrings appends how many strings there are, then each with its
-// length before it.
-func appendStrings(b []byte, ss ...string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(ss)))
-	for _, s := range ss {
-		b = append(binary.AppendUvarint(b, uint64(len(s))), s...)
-	}
-	return b
-}
-
-// appendEntry appends what of a store entry shows in a staged article
-// (not when it was fetched, nor how often).
-func appendEntry(b []byte, e store.Entry) []byte {
-	b = appendStrings(b, e.Key, e.URL, string(e.Status), e.File, e.Format, e.Error)
-	for _, n := range []int64{int64(e.Width), int64(e.Height), e.Bytes} {
-		b = binary.AppendVarint(b, n)
-	}
-	b = strconv.AppendBool(b, e.Permanent)
-	b = binary.AppendUvarint(b, uint64(len(e.Variants)))
-	for _, v := range e.Variants {
-		b = binary.AppendVarint(b, int64(v.Width))
-		b = appendStrings(b, v.File)
-	}
-	return b
+	return in, media
 }
 
 // saveCache keeps this build's records for the next one.

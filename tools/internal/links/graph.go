@@ -3,11 +3,11 @@ package links
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"fmt"
 	"maps"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -84,13 +84,11 @@ func (g *Graph) Add(a *article.Article, links []Link) {
 	}
 }
 
-// AppendResolution appends to b where a link leads, its kind and detail,
-// for cache keys: the same answer means the same rewritten link.
-func (g *Graph) AppendResolution(b []byte, l Link) []byte {
+// Resolution is where a link leads, its kind and detail, for cache keys:
+// the same answer means the same rewritten link.
+func (g *Graph) Resolution(l Link) string {
 	kind, detail := g.classify(l)
-	b = binary.AppendUvarint(b, uint64(kind))
-	b = binary.AppendUvarint(b, uint64(len(detail)))
-	return append(b, detail...)
+	return strconv.Itoa(int(kind)) + " " + detail
 }
 
 func (g *Graph) add(a *article.Article, l Link) {

@@ -399,7 +399,7 @@ func (r *run) rewrite(ctx context.Context) error {
 			return
 		}
 		key := it.staged
-		rel, data, err := r.stage.Write(a, hex.EncodeToString(key[:]))
+		rel, _, err := r.stage.Write(a, hex.EncodeToString(key[:]))
 		if err != nil {
 			mu.Lock()
 			stageErr = errors.Join(stageErr, err)
@@ -407,7 +407,7 @@ func (r *run) rewrite(ctx context.Context) error {
 			return
 		}
 		r.noteStaged(rel, a.File)
-		r.cache.PutStaged(key, reuse.Staged{Path: rel, Findings: withFile(added, "")}, data)
+		r.cache.PutStaged(key, reuse.Staged{Path: rel, Findings: withFile(added, "")})
 	})
 	r.addStages(stats)
 	if err := r.collect(ctx); err != nil {
@@ -429,16 +429,10 @@ func (r *run) noteStaged(rel, file string) {
 	r.stagedMu.Unlock()
 }
 
-// restage puts a cached staged file in place: nothing to do when the
-// last build left it there, else its bytes come from the cache. false means
-// the record is of no use (its bytes are gone): rewrite the article.
+// restage keeps a staged file the last build left in place, when it
+// holds what the record says: its bytes are not kept anywhere else.
 func (r *run) restage(rec reuse.Staged, key reuse.Key) bool {
-	tag := hex.EncodeToString(key[:])
-	if r.stage.Current(rec.Path, tag) {
-		return true
-	}
-	data, ok := r.cache.StagedData(key)
-	return ok && r.stage.Put(rec.Path, data, tag) == nil
+	return r.stage.Current(rec.Path, hex.EncodeToString(key[:]))
 }
 
 // stagedInputs are everything an article's staged copy depends on (see

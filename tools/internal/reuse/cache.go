@@ -17,7 +17,6 @@ package reuse
 import (
 	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"maps"
@@ -72,8 +71,8 @@ type Scan struct {
 }
 
 // Staged is where an article's staged file goes and what rewriting it
-// reported; the file's bytes are kept apart (see StagedData), since a build
-// whose staged copy is still in place never needs them.
+// reported; the file's bytes are the stage's (a record is of use only
+// while the stage still holds them: see stage.Current).
 type Staged struct {
 	Path     string
 	Findings []article.Finding
@@ -217,27 +216,28 @@ type Cache struct {
 	scans  pack[Scan]
 	staged pack[Staged]
 	files  pack[FileStat]
-	dir    string // of the staged files; "" keeps none
+	dir    string // the cache's directory; "" keeps nothing
 }
 
 // Open loads the cache in dir, in the background (its methods wait for
 // what they need); a missing or unreadable cache is empty, and so is the
 // cache of dir "", which Save never writes.
 func Open(dir string) *Cache {
-	c := &Cache{}
+	c := &Cache{dir: dir}
 	c.scans.open(dir, "scans", scanCodec)
 	c.staged.open(dir, "staged", stagedCodec)
 	c.files.open(dir, "files", fileCodec)
 	if dir != "" {
-		c.dir = filepath.Join(dir, "staged")
 		removeOldFiles(dir)
 	}
 	return c
 }
 
-// removeOldFiles removes what earlier versions kept in gob: the packs, of
-// one file (scans.gob), then of 16 (scans-0.gob), and the media sizes.
+// removeOldFiles removes what earlier versions kept: in gob, the packs, of
+// one file (scans.gob), then of 16 (scans-0.gob), and the media sizes; the
+// bytes of every staged file, a second copy of the stage.
 func removeOldFiles(dir string) {
+	os.RemoveAll(filepath.Join(dir, "staged"))
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
 		name := e.Name()
@@ -292,69 +292,27 @@ func (c *Cache) File(name Key, info os.FileInfo) (Key, bool) {
 // PutFile records a file's stat and key.
 func (c *Cache) PutFile(name Key, st FileStat) { c.files.put(name, st) }
 
-// stagedFile is where a staged record lives.
-func (c *Cache) stagedFile(k Key) string {
-	h := hex.EncodeToString(k[:])
-	return filepath.Join(c.dir, h[:2], h[2:])
-}
-
 // Staged returns the staged record for a key.
 func (c *Cache) Staged(k Key) (Staged, bool) {
 	return c.staged.get(k)
 }
 
-// StagedData returns the staged file's bytes of a record.
-func (c *Cache) StagedData(k Key) ([]byte, bool) {
-	if c.dir == "" {
-		return nil, false
-	}
-	data, err := os.ReadFile(c.stagedFile(k))
-	return data, err == nil
-}
-
-// PutStaged records a staged file. A record that cannot be written is only
-// a future cache miss, so errors are not reported.
-func (c *Cache) PutStaged(k Key, s Staged, data []byte) {
-	if c.dir == "" {
-		return
-	}
-	if safefile.Write(afero.NewOsFs(), c.stagedFile(k), data, 0o644) == nil {
+// PutStaged records a staged file; the cache of no directory keeps none.
+func (c *Cache) PutStaged(k Key, s Staged) {
+	if c.dir != "" {
 		c.staged.put(k, s)
 	}
 }
 
-// Save writes the packs and removes the staged files this build did not
-// use (of files deleted or changed since).
+// Save writes the packs.
 func (c *Cache) Save() error {
-	if err := c.scans.save(); err != nil || c.dir == "" {
+	if err := c.scans.save(); err != nil {
 		return err
 	}
 	if err := c.files.save(); err != nil {
 		return err
 	}
-	if err := c.staged.save(); err != nil {
-		return err
-	}
-	return filepath.WalkDir(c.dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return nil
-		}
-		k, ok := keyOfFile(p)
-		if !ok || !c.staged.has(k) {
-			os.Remove(p)
-		}
-		return nil
-	})
-}
-
-func keyOfFile(p string) (Key, bool) {
-	var k Key
-	b, err := hex.DecodeString(filepath.Base(filepath.Dir(p)) + filepath.Base(p))
-	if err != nil || len(b) != len(k) {
-		return k, false
-	}
-	copy(k[:], b)
-	return k, true
+	return c.staged.save()
 }
 
 // derived is a value kept in its own file with the key of what it was
@@ -374,7 +332,7 @@ func Derive[T any](c *Cache, name string, input []byte, compute func() (T, error
 	if c.dir == "" {
 		return compute()
 	}
-	file := filepath.Join(filepath.Dir(c.dir), name+".gob")
+	file := filepath.Join(c.dir, name+".gob")
 	var d derived[T]
 	if safefile.ReadGob(file, &d) == nil && d.From == from {
 		return d.Value, nil

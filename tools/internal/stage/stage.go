@@ -239,13 +239,7 @@ func listFiles(fsys afero.Fs, dir, rel string, files map[string]bool) {
 	}
 }
 
-// Put stages bytes a Write made in an earlier build.
-func (s *Stage) Put(rel string, data []byte, tag string) error {
-	return s.writeFile(rel, data, tag, s.splits(rel))
-}
-
-// Copy stages a content file that is not an article (a section's _index.md,
-// an image next to a page) byte for byte.
+// Copy stages a page of the site's own (site/content/) byte for byte.
 func (s *Stage) Copy(rel string, data []byte) error {
 	return s.writeFile(rel, data, "", false)
 }

@@ -21,7 +21,6 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/archivemirror/mirror/tools/internal/article"
-	"github.com/archivemirror/mirror/tools/internal/codec"
 	"github.com/archivemirror/mirror/tools/internal/config"
 	"github.com/archivemirror/mirror/tools/internal/hugo"
 	"github.com/archivemirror/mirror/tools/internal/images"
@@ -101,13 +100,6 @@ type run struct {
 	// equivalences are the links file's groups of URLs, read while the
 	// articles are (see setup).
 	equivalences func() equivalences
-	// openStore opens the image store, whose manifest is read while the
-	// articles are.
-	openStore func() (*store.Store, error)
-	// published is how the files of the last two sites were made, loaded
-	// and checked against the site to be rendered over while the articles
-	// are processed (see prefetch).
-	published *publish.Record
 	// paths are where the build keeps what it derives; none with --no-cache.
 	paths reuse.Paths
 	// cleanups run when the build ends.
@@ -136,23 +128,7 @@ type equivalences struct {
 // the build got even when it returns an error.
 func Run(ctx context.Context, opts Options) (*report.Report, error) {
 	r := newRun(opts)
-	return r.report, r.phases(ctx, r.setup, r.read, r.prefetch, r.check, r.scanLinks, r.neighbors, r.localize, r.rewrite, r.gate, r.render)
-}
-
-// prefetch starts, in the background, work later phases need: the image
-// manifest (for the image stage), the stage's listing (for restaging), the
-// record of the published files and a survey of the site to be rendered
-// over (for publishing). Started once the articles are read, not before:
-// it would slow reading them, and runs instead beside the link and
-// neighbour phases, which use one core.
-func (r *run) prefetch(context.Context) error {
-	go r.openStore()
-	r.stage.ListAhead()
-	r.published = r.loadPublished()
-	if r.opts.Dest != "" {
-		r.published.Survey(publish.PreviousSite(r.opts.Dest))
-	}
-	return nil
+	return r.report, r.phases(ctx, r.setup, r.read, r.check, r.scanLinks, r.neighbors, r.localize, r.rewrite, r.gate, r.render)
 }
 
 // Links runs what the link report needs: it reads and validates the
@@ -277,14 +253,6 @@ func (r *run) setup(ctx context.Context) error {
 		return equivalences{keys, file, err}
 	})
 	go r.equivalences()
-	r.openStore = sync.OnceValues(func() (*store.Store, error) {
-		st, err := store.OpenIndexed(afero.NewOsFs(), filepath.Join(r.opts.Root, r.cfg.Images.Store), r.paths.ManifestIndex())
-		if err == nil {
-			st.ListAhead() // for the image stage, which asks for every image
-			st.KeepFixity(r.paths.Fixity())
-		}
-		return st, err
-	})
 	r.report.AddStage(report.Stage{Name: "setup", Duration: time.Since(r.report.Started)})
 	return nil
 }
@@ -294,10 +262,11 @@ func (r *run) setup(ctx context.Context) error {
 func (r *run) localize(ctx context.Context) error {
 	start, cpu := time.Now(), cpuTime()
 	refs := r.imageRefs()
-	st, err := r.openStore()
+	st, err := store.OpenIndexed(afero.NewOsFs(), filepath.Join(r.opts.Root, r.cfg.Images.Store), r.paths.ManifestIndex())
 	if err != nil {
 		return err
 	}
+	st.KeepFixity(r.paths.Fixity())
 	if err := st.Lock(ctx, r.opts.StoreWaiting); err != nil {
 		return err
 	}
@@ -379,7 +348,7 @@ func (r *run) addStages(stats []pipeline.StepStats) {
 // failed build leaves the previous site as it was.
 func (r *run) render(ctx context.Context) error {
 	site, err := publish.Begin(r.opts.Dest, publish.Options{
-		Record: r.published, RecordDir: r.paths.Published(), Splice: r.splicer(), Extra: []string{search.Dir},
+		Record: r.loadPublished(), RecordDir: r.paths.Published(), Splice: r.splicer(), Extra: []string{search.Dir},
 	})
 	if err != nil {
 		return err
@@ -534,7 +503,6 @@ func (r *run) release() (used []string) {
 	used = r.rewriter.Used()
 	r.items, r.graph, r.lists, r.rewriter, r.checker = nil, nil, nil, nil, nil
 	r.store = r.store.WithoutManifest()
-	codec.ReleaseMapped() // the cache's files, read by now
 	return used
 }
 

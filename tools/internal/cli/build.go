@@ -8,7 +8,6 @@ import (
 
 	"github.com/archivemirror/mirror/tools/internal/article"
 	"github.com/archivemirror/mirror/tools/internal/build"
-	"github.com/archivemirror/mirror/tools/internal/codec"
 	"github.com/archivemirror/mirror/tools/internal/report"
 	"github.com/archivemirror/mirror/tools/internal/validate"
 )
@@ -45,7 +44,6 @@ image left remote fails the build with exit code 1. SIGINT or SIGTERM stop
 the build at once and leave the previous site.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			codec.MapFiles(true) // one run, then the process ends (see codec.MapFiles)
 			opts.Root, opts.ContentDir, opts.SiteDir, opts.Dest = g.abs(g.root), g.contentDir(), g.siteDir(), g.destDir()
 			if err := imgFlags.apply(&opts, cmd.ErrOrStderr()); err != nil {
 				return fail(ExitSetup, err)

@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/archivemirror/mirror/tools/internal/build"
-	"github.com/archivemirror/mirror/tools/internal/codec"
 	"github.com/archivemirror/mirror/tools/internal/links"
 )
 
@@ -32,7 +31,6 @@ fetcher's 原文链接 footer), the URLs in its front matter "sources" list, and
 the groups of equivalent URLs in site/data/links.yaml.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			codec.MapFiles(true) // one run, then the process ends (see codec.MapFiles)
 			if format != "text" && format != "json" {
 				return fail(ExitSetup, fmt.Errorf("--format must be text or json, not %q", format))
 			}

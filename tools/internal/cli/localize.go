@@ -8,7 +8,6 @@ import (
 
 	"github.com/archivemirror/mirror/tools/internal/article"
 	"github.com/archivemirror/mirror/tools/internal/build"
-	"github.com/archivemirror/mirror/tools/internal/codec"
 	"github.com/archivemirror/mirror/tools/internal/report"
 )
 
@@ -34,7 +33,6 @@ Point it at a proxy, a private copy of the CDN or a test server with
 Exit codes: 0 every image localized, 1 some could not be, 2 could not run.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			codec.MapFiles(true) // one run, then the process ends (see codec.MapFiles)
 			opts.Root, opts.ContentDir, opts.SiteDir, opts.Dest = g.abs(g.root), g.contentDir(), g.siteDir(), g.destDir()
 			opts.Display = display
 			if err := imgFlags.apply(&opts, cmd.ErrOrStderr()); err != nil {

@@ -32,7 +32,7 @@ const spillBytes = 32 << 10
 // Spill writes what e holds to w once it holds more than a few tens of
 // kilobytes, and empties it: records encoded one by one, spilled after
 // each, take little memory however many they are (fresh memory is slow
-// to fault in; see MapFiles).
+// to fault in on small virtual machines).
 func (e *Encoder) Spill(w io.Writer) error {
 	if len(e.B) < spillBytes {
 		return nil

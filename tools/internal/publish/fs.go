@@ -87,9 +87,6 @@ func (fs *Fs) note(name string, size int64) {
 // post-processing rewrites files so) with an unknown size (-1).
 func (fs *Fs) OpenFile(name string, flag int, perm os.FileMode) (afero.File, error) {
 	writing := flag&(os.O_WRONLY|os.O_RDWR) != 0
-	if writing && fs.published != nil {
-		fs.published.forget(relTo(fs.dir, name))
-	}
 	f, err := fs.Fs.OpenFile(name, flag, perm)
 	if err == nil && writing {
 		fs.note(name, -1)

@@ -31,7 +31,6 @@ import (
 // It is derived data: a missing or damaged record only costs the work.
 type Record struct {
 	loaded   sync.WaitGroup // old is read in the background
-	surveyed sync.WaitGroup // and the site is surveyed (see Survey)
 	shards   [recordShards]recordShard
 }
 
@@ -44,9 +43,6 @@ type recordShard struct {
 	// other site's, in the order of their times.
 	old, now map[string][]Publication
 	changed  bool
-	// surveyed are the files of the site to be rendered over, as they were
-	// found before Hugo started (see Survey); each is taken once.
-	surveyed map[string]fileState
 }
 
 // fileState is what a file's stat tells of it that a record keeps.
@@ -101,47 +97,11 @@ func LoadRecord(dir string) *Record {
 	return p
 }
 
-// Survey finds, in the background, the files of the site in dir that the
-// records name as they are, for a build about to render over that site:
-// a stat per page, 4 µs each, is most of what publishing an unchanged page
-// costs, and the survey runs while the build's one-core phases leave a
-// core free. Call it, and wait for it (Surveyed), before the site is
-// written to or renamed; a file not surveyed is looked at when published.
-// A file changed by another hand between the survey and its publishing is
-// taken as the build left it, as one changed after its publishing is.
-func (p *Record) Survey(dir string) {
-	if p == nil {
-		return
-	}
-	p.surveyed.Go(func() {
-		p.loaded.Wait()
-		for i := range p.shards {
-			s := &p.shards[i]
-			found := make(map[string]fileState, len(s.old))
-			for rel := range s.old { // only ever read once loaded
-				if info, err := os.Stat(filepath.Join(dir, filepath.FromSlash(rel))); err == nil {
-					found[rel] = stateOf(info)
-				}
-			}
-			s.mu.Lock()
-			s.surveyed = found
-			s.mu.Unlock()
-		}
-	})
-}
-
-// Surveyed waits for the survey, if one was started.
-func (p *Record) Surveyed() {
-	if p != nil {
-		p.surveyed.Wait()
-	}
-}
-
 func shardFile(dir string, i int) string { return filepath.Join(dir, fmt.Sprintf("%02x.bin", i)) }
 
 func (s *recordShard) load(file string) {
 	// Resident: Hugo's workers look up every page's record.
-	data, err := codec.ReadFileResident(file)
+	data, err := codec.ReadFile(file)
 	if err == nil {
 		s.old, err = decodeShard(data)
 	}
@@ -193,7 +153,6 @@ func (s *recordShard) save(file string) error {
 
 func (p *Record) shard(rel string) *recordShard {
 	p.loaded.Wait()
-	p.surveyed.Wait()
 	return &p.shards[xxhash.Sum64String(rel)%recordShards]
 }
 
@@ -233,14 +192,14 @@ func inputOf(data []byte) uint64 { return xxhash.Sum64(data) }
 
 // keep records the file rel as published again, when a record is kept of
 // it as made from input whose links lead where they did (leadSame) and the
-// file is as that record says (as surveyed, or else as stat says now), and
+// file is as that record says (as stat says now), and
 // returns the file's size, or -1.
 func (p *Record) keep(rel string, input uint64, stat func() (os.FileInfo, error), leadSame func(links []string) bool) int64 {
 	s := p.shard(rel)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	state, known := s.surveyed[rel]
-	delete(s.surveyed, rel) // the file may be written after this
+	var state fileState
+	known := false
 	for _, pub := range s.old[rel] {
 		if pub.Input != input {
 			continue
@@ -263,14 +222,6 @@ func (p *Record) keep(rel string, input uint64, stat func() (os.FileInfo, error)
 	return -1
 }
 
-// forget drops what the survey found of rel: it is being written.
-func (p *Record) forget(rel string) {
-	s := p.shard(rel)
-	s.mu.Lock()
-	delete(s.surveyed, rel)
-	s.mu.Unlock()
-}
-
 func (pub Publication) matches(f fileState) bool {
 	return f.Regular && f.Size == pub.Size && f.ModTime == pub.ModTime && f.Inode == pub.Inode
 }
@@ -281,7 +232,6 @@ func (p *Record) record(rel string, pub Publication, info os.FileInfo) {
 	s := p.shard(rel)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.surveyed, rel)
 	s.record(rel, pub, stateOf(info))
 }
 

@@ -24,11 +24,9 @@ type siteBuilds struct {
 	links   map[string]string // where each ref leads
 	bodies  map[string]string // what each marker stands for
 	spliced int               // pages spliced by the last build
-	// survey, when set, has each build survey its site first (as package
-	// build does); stats counts the files looked at while publishing.
-	survey bool
-	stats  int
-	// publishAfter, when set, is called once the survey is done.
+	// stats counts the files looked at while publishing.
+	stats int
+	// publishAfter, when set, is called before the pages are published.
 	publishAfter func(*Fs)
 }
 
@@ -69,10 +67,6 @@ func (b *siteBuilds) build(i int, pages map[string]string) {
 func (b *siteBuilds) publish(i int, pages ...[2]string) {
 	b.t.Helper()
 	published := LoadRecord(b.record)
-	if b.survey {
-		published.Survey(b.sites[i])
-		published.Surveyed()
-	}
 	b.stats = 0
 	fs := NewFs(countingFs{afero.NewOsFs(), &b.stats}, b.sites[i], nil, published)
 	if b.publishAfter != nil {
@@ -119,13 +113,7 @@ func (b *siteBuilds) read(i int, name string) string {
 // splicing; any change (what Hugo wrote, a body, where a link leads, the
 // file itself) splices it again.
 func TestRecordKeepsWhatIsUnchanged(t *testing.T) {
-	t.Run("stat when published", func(t *testing.T) { testRecordKeepsWhatIsUnchanged(t, false) })
-	t.Run("surveyed before", func(t *testing.T) { testRecordKeepsWhatIsUnchanged(t, true) })
-}
-
-func testRecordKeepsWhatIsUnchanged(t *testing.T, survey bool) {
 	b := newSiteBuilds(t)
-	b.survey = survey
 	b.bodies["MARK-1"] = "<p>body one</p>"
 	b.links["/b.md"] = "/b/"
 	pages := map[string]string{"a.html": "<main>MARK-1 <a href=REF(/b.md)></a></main>", "b.html": "<main>plain</main>"}
@@ -138,12 +126,8 @@ func testRecordKeepsWhatIsUnchanged(t *testing.T, survey bool) {
 	if b.spliced != 0 {
 		t.Errorf("an unchanged build spliced %d pages", b.spliced)
 	}
-	wantStats := 2
-	if survey {
-		wantStats = 0
-	}
-	if b.stats != wantStats {
-		t.Errorf("an unchanged build looked at %d pages, want %d", b.stats, wantStats)
+	if b.stats != 2 {
+		t.Errorf("an unchanged build looked at %d pages, want 2", b.stats)
 	}
 	if got := b.read(0, "a.html"); got != "<main><p>body one</p> <a href=/b/></a></main>" {
 		t.Errorf("a.html = %q", got)
@@ -184,13 +168,10 @@ func testRecordKeepsWhatIsUnchanged(t *testing.T, survey bool) {
 	}
 }
 
-// What a survey found of a file is good for its first publishing only:
-// a page published twice in a build (the second time as it was made the
-// last time) is written the first time, and is then no longer as
-// surveyed.
-func TestSurveyIsTakenOnce(t *testing.T) {
+// A page published twice in a build (the second time as it was made the
+// last time) is as the second publishing made it.
+func TestPublishedTwice(t *testing.T) {
 	b := newSiteBuilds(t)
-	b.survey = true
 	pages := map[string]string{"a.html": "<main>a</main>"}
 	b.build(0, pages)
 	b.build(1, pages)

@@ -50,7 +50,6 @@ type Options struct {
 
 // Begin takes the directory a site for dest is built in.
 func Begin(dest string, opts Options) (*Site, error) {
-	opts.Record.Surveyed() // before the site it surveyed is taken
 	s := &Site{dest: dest, opts: opts}
 	var recycled bool
 	var err error

@@ -202,10 +202,6 @@ func (s *Stage) Current(rel, tag string) bool {
 	return true
 }
 
-// ListAhead lists what the stage holds in the background, for a build
-// about to ask Current of many files while it does other work.
-func (s *Stage) ListAhead() { go s.listing.Do(s.list) }
-
 // list reads which files the stage and the bodies beside it hold.
 func (s *Stage) list() {
 	s.listed, s.listedBodies = make(map[string]bool, len(s.previous)), make(map[string]bool, len(s.previous))

@@ -144,10 +144,6 @@ func (s *Store) Has(name string) bool {
 	return err == nil
 }
 
-// ListAhead lists the store in the background, for a caller about to ask
-// Has of many files while it does other work.
-func (s *Store) ListAhead() { go s.listing.Do(s.list) }
-
 // list reads the names of the store's files.
 func (s *Store) list() {
 	listed, _ := ListFiles(s.fs, s.dir) // unreadable: Has stats instead

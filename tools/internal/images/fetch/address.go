@@ -31,7 +31,7 @@ var specialPurpose = []netip.Prefix{
 	netip.MustParsePrefix("240.0.0.0/4"),     // reserved, and the broadcast address
 	netip.MustParsePrefix("::/128"),          // unspecified
 	netip.MustParsePrefix("::1/128"),         // loopback
-	netip.MustParsePrefix("::ffff:0:0/96"),   // IPv4-mapped (checked unmapped too)
+	netip.MustParsePrefix("::ffff:0:0/96"),   // IPv4-mapped
 	netip.MustParsePrefix("64:ff9b::/96"),    // NAT64, well-known
 	netip.MustParsePrefix("64:ff9b:1::/48"),  // NAT64, local use
 	netip.MustParsePrefix("100::/64"),        // discard only

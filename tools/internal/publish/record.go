@@ -30,8 +30,8 @@ import (
 //
 // It is derived data: a missing or damaged record only costs the work.
 type Record struct {
-	loaded   sync.WaitGroup // old is read in the background
-	shards   [recordShards]recordShard
+	loaded sync.WaitGroup // old is read in the background
+	shards [recordShards]recordShard
 }
 
 const recordShards = 64

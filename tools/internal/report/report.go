@@ -12,7 +12,9 @@ import (
 	"github.com/archivemirror/mirror/tools/internal/article"
 	"github.com/archivemirror/mirror/tools/internal/images"
 	"github.com/archivemirror/mirror/tools/internal/links"
+	"github.com/archivemirror/mirror/tools/internal/pipeline"
 	"github.com/archivemirror/mirror/tools/internal/safefile"
+	"github.com/archivemirror/mirror/tools/internal/store"
 )
 
 // Report summarizes one build.
@@ -91,6 +93,50 @@ func (r *Report) Finish() {
 			}
 		}
 	}
+}
+
+// AddSteps appends the lines of per-article steps, their durations
+// summed over workers.
+func (r *Report) AddSteps(stats []pipeline.StepStats) {
+	for _, s := range stats {
+		r.AddStage(Stage{Name: s.Name, Articles: s.Articles, Failures: s.Failures, Duration: s.Busy})
+	}
+}
+
+// AddArticle records an article's findings, and counts it as staged or,
+// with an error, excluded.
+func (r *Report) AddArticle(a *article.Article) {
+	r.AddFindings(a.Findings)
+	if a.HasErrors() {
+		r.Excluded++
+	} else {
+		r.Staged++
+	}
+}
+
+// AddImages records the images left remote, as the manifest says of refs,
+// and the store files found damaged (see images.Localizer).
+func (r *Report) AddImages(m *store.Manifest, refs []article.ImageRef, repaired []string) {
+	for _, ref := range refs {
+		if e, ok := m.Get(ref.Key); ok && e.Status == store.Failed {
+			r.ImageFailures = append(r.ImageFailures, ImageFailure{URL: e.URL, Error: e.Error, Permanent: e.Permanent})
+		}
+	}
+	for _, f := range repaired {
+		r.Notices = append(r.Notices, "image store: "+f+" was missing or damaged: removed, and fetched again from its source (offline: reported, fetched by the next run)")
+	}
+}
+
+// Remote counts the images the articles show from another host (the
+// image stage's warnings).
+func (r *Report) Remote() int {
+	n := 0
+	for _, f := range r.Findings {
+		if f.Stage == images.Stage && f.Severity >= article.Warning {
+			n++
+		}
+	}
+	return n
 }
 
 // AddFindings records an article's findings.

@@ -234,10 +234,12 @@ func Open(dir string) *Cache {
 }
 
 // removeOldFiles removes what earlier versions kept: in gob, the packs, of
-// one file (scans.gob), then of 16 (scans-0.gob), and the media sizes; the
-// bytes of every staged file, a second copy of the stage.
+// one file (scans.gob), then of 16 (scans-0.gob), the media sizes and the
+// links file's keys (links.gob); the bytes of every staged file, a second
+// copy of the stage.
 func removeOldFiles(dir string) {
 	os.RemoveAll(filepath.Join(dir, "staged"))
+	os.Remove(filepath.Join(dir, "links.gob"))
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
 		name := e.Name()
@@ -313,33 +315,4 @@ func (c *Cache) Save() error {
 		return err
 	}
 	return c.staged.save()
-}
-
-// derived is a value kept in its own file with the key of what it was
-// derived from.
-type derived[T any] struct {
-	From  Key
-	Value T
-}
-
-// Derive returns what compute derives from input, kept in the cache as
-// name: a build whose input is the same reads it back instead (decoding
-// the links data file and keying its URLs took a tenth of a second at
-// 10,000 articles; reading the result back, a hundredth). A value that
-// cannot be kept is only computed again next time.
-func Derive[T any](c *Cache, name string, input []byte, compute func() (T, error)) (T, error) {
-	from := KeyOf([]byte(name), input)
-	if c.dir == "" {
-		return compute()
-	}
-	file := filepath.Join(c.dir, name+".gob")
-	var d derived[T]
-	if safefile.ReadGob(file, &d) == nil && d.From == from {
-		return d.Value, nil
-	}
-	v, err := compute()
-	if err == nil {
-		safefile.WriteGob(file, derived[T]{from, v})
-	}
-	return v, err
 }

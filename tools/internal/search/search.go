@@ -46,3 +46,15 @@ func Index(ctx context.Context, exe, dir string) (time.Duration, error) {
 	}
 	return time.Since(start), nil
 }
+
+// Run indexes the site in dir with the Pagefind of the repository at root.
+// Without Pagefind it indexes nothing and says so in notice: the search
+// page then searches titles only.
+func Run(ctx context.Context, root, dir string) (d time.Duration, notice string, err error) {
+	exe, ok := Find(root)
+	if !ok {
+		return 0, "search: Pagefind is not installed (npm ci); the site searches titles only", nil
+	}
+	d, err = Index(ctx, exe, dir)
+	return d, "", err
+}

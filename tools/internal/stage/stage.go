@@ -10,8 +10,11 @@ import (
 	"io"
 	"io/fs"
 	"maps"
+	"os"
 	"path"
+	"path/filepath"
 	"regexp"
+	"strings"
 	"sync"
 
 	"github.com/spf13/afero"
@@ -334,4 +337,42 @@ func writeFrontMatter(buf *bytes.Buffer, a *article.Article) error {
 	}
 	buf.WriteByte('\n')
 	return nil
+}
+
+// stagedPage finds the path of a staged file in an error of Hugo's.
+var stagedPage = regexp.MustCompile(`[^"\s:]+`)
+
+// Refused finds the staged article an error of Hugo's is about, and
+// removes it from the stage so the site can be rendered without it: ok
+// is false when the error names none.
+func (s *Stage) Refused(err error) (rel string, ok bool) {
+	msg := err.Error()
+	i := strings.Index(msg, s.dir+"/")
+	if i < 0 {
+		return "", false
+	}
+	rel = stagedPage.FindString(msg[i+len(s.dir)+1:])
+	return rel, rel != "" && fs.ValidPath(rel) && s.Remove(rel) == nil
+}
+
+// CopyDir stages the site's own pages, the files under dir (site/content/:
+// a section's _index.md, a page of the owner's), as they are: they are
+// trusted. Links are not followed.
+func (s *Stage) CopyDir(dir string) error {
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		switch {
+		case errors.Is(err, fs.ErrNotExist) && p == dir:
+			return nil
+		case err != nil:
+			return err
+		case !d.Type().IsRegular():
+			return nil // directories are walked
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		return s.Copy(filepath.ToSlash(rel), data)
+	})
 }

@@ -20,12 +20,20 @@ var memLocks sync.Map // dir → *sync.Mutex
 // calling waiting once, so a person knows why nothing happens), until ctx is
 // done. On the OS file system it is an flock on DIR/.mirror.lock, which the kernel
 // releases when a run dies, so a killed run never leaves the store locked.
+// A run that died holding the lock left half-written files: they are
+// removed.
 func (s *Store) Lock(ctx context.Context, waiting func()) error {
 	unlock, interrupted, err := s.acquire(ctx, waiting)
 	if err != nil {
 		return err
 	}
 	s.unlock, s.interrupted = unlock, interrupted
+	if interrupted {
+		if err := s.Clean(); err != nil {
+			s.Unlock()
+			return err
+		}
+	}
 	// Another run may have written the manifest while we waited.
 	if err := s.readManifest(); err != nil {
 		s.Unlock()

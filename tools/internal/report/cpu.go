@@ -1,13 +1,13 @@
-package build
+package report
 
 import (
 	"syscall"
 	"time"
 )
 
-// cpuTime is the CPU time the process has used, user and system, so a stage
+// CPUTime is the CPU time the process has used, user and system, so a stage
 // can report how busy it kept the cores.
-func cpuTime() time.Duration {
+func CPUTime() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0

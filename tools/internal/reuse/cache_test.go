@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -52,39 +51,6 @@ func TestRoundTripAndPrune(t *testing.T) {
 	none.PutStaged(a, Staged{})
 	if _, ok := none.Staged(a); ok || none.Save() != nil {
 		t.Error("the empty cache kept something")
-	}
-}
-
-// A derived value is computed once per input: read back while the input
-// is the same, computed again when it changes or its file is damaged.
-func TestDerive(t *testing.T) {
-	dir := t.TempDir()
-	computed := 0
-	derive := func(input string) []string {
-		t.Helper()
-		v, err := Derive(Open(dir), "words", []byte(input), func() ([]string, error) {
-			computed++
-			return strings.Fields(input), nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
-	for _, tt := range []struct {
-		input    string
-		computed int
-	}{{"a b", 1}, {"a b", 1}, {"a b c", 2}, {"a b c", 2}, {"a b", 3}} {
-		if got := derive(tt.input); strings.Join(got, " ") != tt.input || computed != tt.computed {
-			t.Errorf("Derive(%q) = %q after %d computations, want %d", tt.input, got, computed, tt.computed)
-		}
-	}
-	os.WriteFile(filepath.Join(dir, "words.gob"), []byte("damaged"), 0o644)
-	if got := derive("a b"); len(got) != 2 || computed != 4 {
-		t.Errorf("from a damaged file: %q after %d computations", got, computed)
-	}
-	if _, err := Derive(Open(dir), "words", nil, func() (int, error) { return 0, os.ErrInvalid }); err != os.ErrInvalid {
-		t.Errorf("a failed computation: %v", err)
 	}
 }
 

@@ -94,19 +94,21 @@ func TestCodecRefusesDamagedFiles(t *testing.T) {
 	}
 }
 
-// The gob files of earlier versions are removed when the cache opens;
+// The files of earlier versions (gob, the staged copies) are removed when
+// the cache opens;
 // other files stay.
 func TestOpenRemovesOldPacks(t *testing.T) {
 	dir := t.TempDir()
-	for _, name := range []string{"scans.gob", "scans-0.gob", "files-f.gob", "staged-3.gob", "links.gob", "media-sizes.gob"} {
+	for _, name := range []string{"scans.gob", "scans-0.gob", "files-f.gob", "staged-3.gob", "links.gob", "media-sizes.gob", "staged/ab/cdef", "keep.gob"} {
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755)
 		os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o644)
 	}
 	Open(dir)
-	left, _ := filepath.Glob(filepath.Join(dir, "*.gob"))
+	left, _ := filepath.Glob(filepath.Join(dir, "*"))
 	for i := range left {
 		left[i] = filepath.Base(left[i])
 	}
-	if !reflect.DeepEqual(left, []string{"links.gob"}) {
+	if !reflect.DeepEqual(left, []string{"keep.gob"}) {
 		t.Errorf("left %v", left)
 	}
 }

@@ -1,9 +1,14 @@
+// Package build is the product's main path: Run lists the phases in the
+// order they run (read, check, links, related, localize, transform,
+// render, index, publish), each a short call into the package that does
+// the work; the content directory is never written, and the published
+// site is replaced only by a complete one.
+//
+// It wires the phase packages together and owns no phase's logic.
 package build
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -34,12 +39,14 @@ import (
 	"github.com/archivemirror/mirror/tools/internal/validate"
 )
 
-// ErrSetup marks errors in how the build was asked for (a missing
-// directory, a bad setting), as opposed to problems found in the content.
-var ErrSetup = errors.New("setup")
-
-// ErrStrict is returned when --strict is set and some article had an error.
-var ErrStrict = errors.New("strict mode")
+var (
+	// ErrSetup marks errors in how the build was asked for (a missing
+	// directory, a bad setting), not problems found in the content.
+	ErrSetup = errors.New("setup")
+	// ErrStrict is returned when --strict is set and some article had an
+	// error.
+	ErrStrict = errors.New("strict mode")
+)
 
 // Options say what to build.
 type Options struct {
@@ -77,23 +84,22 @@ type Options struct {
 
 // run is one build in progress: what each phase leaves for the next.
 type run struct {
-	opts     Options
-	cfg      config.Config
-	report   *report.Report
-	paths    reuse.Paths // none with --no-cache
-	cache    *reuse.Cache
-	settings []byte // what every cache key includes
-	checker  *validate.Checker
-	stage    *stage.Stage
-	items    []*reuse.Item
-	graph    *links.Graph
-	lists    map[string]related.Lists
-	store    *store.Store
-	rewriter *images.Rewriter
-	used     []string          // the store files the articles show
-	repaired []string          // store files found damaged (see images.Localizer)
-	staged   map[string]string // the article file of each staged page
-	site     *publish.Site
+	opts        Options
+	cfg         config.Config
+	report      *report.Report
+	paths       reuse.Paths // none with --no-cache
+	cache       *reuse.Cache
+	checker     *validate.Checker
+	stage       *stage.Stage
+	items       []*reuse.Item
+	graph       *links.Graph
+	lists       map[string]related.Lists
+	store       *store.Store
+	rewriter    *images.Rewriter
+	used        []string // the store files the articles show
+	repaired    []string // store files found damaged (see images.Localizer)
+	transformed transform.Result
+	site        *publish.Site
 	// refPrefix marks the hrefs of links into the archive until the stage
 	// turns them into relref calls; random, so no article can forge one.
 	refPrefix string
@@ -153,70 +159,32 @@ func (r *run) phases(ctx context.Context, phases ...func(context.Context) error)
 }
 
 // setup reads the settings, takes the cache and opens the stage.
-func (r *run) setup(ctx context.Context) error {
+func (r *run) setup(ctx context.Context) (err error) {
+	var stageDir string
+	var release func()
 	for _, dir := range []string{r.opts.ContentDir, r.opts.SiteDir} {
 		if info, err := os.Stat(dir); err != nil || !info.IsDir() {
 			return fmt.Errorf("%w: %s: no such directory", ErrSetup, dir)
 		}
 	}
-	cfg, err := config.Load(r.opts.SiteDir)
-	if err != nil {
+	if r.cfg, err = config.LoadFor(r.opts.SiteDir, r.opts.BaseURL); err != nil {
 		return fmt.Errorf("%w: %v", ErrSetup, err)
 	}
-	if r.opts.BaseURL != "" {
-		cfg.BaseURL = r.opts.BaseURL
-	}
-	r.cfg = cfg
-	site, err := os.ReadFile(cfg.File)
-	if err != nil && cfg.File != "" {
-		return err
-	}
-	r.settings = append(site, []byte("\x00"+cfg.BaseURL)...)
-	token := make([]byte, 8)
-	rand.Read(token)
-	r.refPrefix = "/mirror-ref-" + hex.EncodeToString(token)
-	stageDir, err := r.takeCache(ctx)
+	r.refPrefix = links.NewRefPrefix()
+	r.cache, r.paths, stageDir, release, err = reuse.Take(ctx, r.opts.Root, r.opts.NoCache, r.opts.StoreWaiting)
 	if err != nil {
 		return err
 	}
-	if r.stage, err = stage.New(afero.NewOsFs(), stageDir, r.refPrefix, cfg.Stage); err != nil {
+	r.cleanups = append(r.cleanups, release)
+	if r.stage, err = stage.New(afero.NewOsFs(), stageDir, r.refPrefix, r.cfg.Stage); err != nil {
 		return err
 	}
-	r.checker = validate.New(cfg.Validate, cfg.Taxonomies)
-	r.checker.Limits = cfg.Limits
-	r.checker.Reserve(cfg.Reserved(search.Dir))
+	r.checker = r.cfg.Checker(search.Dir)
 	if r.opts.Dest != "" {
-		wait := publish.EmptyTrash(r.opts.Dest)
-		r.cleanups = append(r.cleanups, func() {
-			if ctx.Err() == nil { // interrupted, the process ends: no waiting
-				wait()
-			}
-		})
+		r.cleanups = append(r.cleanups, publish.EmptyTrash(ctx, r.opts.Dest))
 	}
 	r.report.AddStage(report.Stage{Name: "setup", Duration: time.Since(r.report.Started)})
 	return nil
-}
-
-// takeCache opens the build cache, taking its lock (or, with --no-cache,
-// a scratch directory), and returns where the stage goes.
-func (r *run) takeCache(ctx context.Context) (string, error) {
-	if r.opts.NoCache {
-		r.cache = reuse.Open("") // empty, and never saved
-		dir, err := os.MkdirTemp("", "mirror-stage-")
-		r.cleanups = append(r.cleanups, func() {
-			os.RemoveAll(dir)
-			r.stage.RemoveAll()
-		})
-		return dir, err
-	}
-	r.paths = reuse.PathsOf(r.opts.Root)
-	unlock, err := reuse.Lock(ctx, r.paths.Dir, r.opts.StoreWaiting)
-	if err != nil {
-		return "", err
-	}
-	r.cleanups = append(r.cleanups, unlock)
-	r.cache = reuse.Open(r.paths.Dir)
-	return r.paths.Stage(), nil
 }
 
 // read lists the content directory, reporting what is not an article
@@ -228,15 +196,13 @@ func (r *run) read(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, refused := range dir.Refused {
-		r.report.AddFindings([]article.Finding{refused.Finding(r.opts.Display(filepath.Join(dir.Root, filepath.FromSlash(refused.Path))))})
-	}
+	r.report.AddFindings(dir.Findings(r.opts.Display))
 	r.report.Refused = len(dir.Refused)
 	if err := r.stage.CopyDir(filepath.Join(r.opts.SiteDir, "content")); err != nil {
 		return err
 	}
 	r.items, err = r.cache.Read(ctx, dir, reuse.Reading{
-		Settings: r.settings, MaxFileBytes: r.cfg.Limits.MaxFileBytes, Jobs: r.opts.Jobs, Display: r.opts.Display,
+		Settings: r.cfg.Settings, MaxFileBytes: r.cfg.Limits.MaxFileBytes, Jobs: r.opts.Jobs, Display: r.opts.Display,
 	})
 	r.report.Articles = len(r.items)
 	r.report.AddStage(report.Stage{Name: "read", Articles: len(r.items), Duration: time.Since(start)})
@@ -253,21 +219,13 @@ func (r *run) check(ctx context.Context) error {
 // records where every link leads, so each article knows who cites it.
 func (r *run) links(ctx context.Context) error {
 	start := time.Now()
-	groups, _, err := links.LoadEquivalences(r.opts.SiteDir)
-	if err != nil {
+	members := make([]links.Member, len(r.items))
+	for i, it := range r.items {
+		members[i] = links.Member{A: it.A, Readable: it.Scan.Readable, Keys: it.Scan.URLKeys, Links: it.Scan.Links}
+	}
+	var err error
+	if r.graph, err = links.Build(r.opts.SiteDir, members); err != nil {
 		return errors.Join(ErrSetup, err) // the error names the file
-	}
-	entries := make([]links.Entry, 0, len(r.items))
-	for _, it := range r.items {
-		if it.Scan.Readable {
-			entries = append(entries, links.Entry{Path: it.A.Path, File: it.A.File, Built: !it.A.HasErrors(), Keys: it.Scan.URLKeys})
-		}
-	}
-	r.graph = links.NewGraph(links.NewIndex(entries, links.KeysOf(groups)))
-	for _, it := range r.items {
-		if !it.A.HasErrors() {
-			r.graph.Add(it.A, it.Scan.Links)
-		}
 	}
 	counts := r.graph.Counts()
 	r.report.Links = &counts
@@ -284,11 +242,7 @@ func (r *run) related(context.Context) error {
 		if it.A.HasErrors() {
 			continue
 		}
-		a := related.Article{Ref: links.RefOf(it.A.Path), Account: it.Scan.Account, Date: it.Scan.Date}
-		if cats := it.Scan.Categories; len(cats) > 0 {
-			a.Category = cats[0]
-		}
-		arts = append(arts, a)
+		arts = append(arts, related.Of(links.RefOf(it.A.Path), it.Scan.Account, it.Scan.Date, it.Scan.Categories))
 	}
 	r.lists = related.Compute(arts, 5)
 	r.report.AddStage(report.Stage{Name: "related", Articles: len(arts), Duration: time.Since(start)})
@@ -299,12 +253,9 @@ func (r *run) related(context.Context) error {
 // any article is rewritten.
 func (r *run) localize(ctx context.Context) error {
 	start, cpu := time.Now(), report.CPUTime()
-	st, err := store.OpenIndexed(afero.NewOsFs(), filepath.Join(r.opts.Root, r.cfg.Images.Store), r.paths.ManifestIndex())
+	dir := filepath.Join(r.opts.Root, r.cfg.Images.Store)
+	st, err := store.OpenLocked(ctx, afero.NewOsFs(), dir, r.paths.ManifestIndex(), r.paths.Fixity(), r.opts.StoreWaiting)
 	if err != nil {
-		return err
-	}
-	st.KeepFixity(r.paths.Fixity())
-	if err := st.Lock(ctx, r.opts.StoreWaiting); err != nil {
 		return err
 	}
 	defer st.Unlock()
@@ -333,9 +284,9 @@ func (r *run) transform(ctx context.Context) error {
 		Graph: r.graph, Lists: r.lists, Manifest: r.store.Manifest(), Rewriter: r.rewriter, Checker: r.checker,
 		Clean: r.cfg.Clean, RefPrefix: r.refPrefix, MediaPrefix: r.mediaPrefix(), LoadRemote: r.cfg.Images.Remote == "load",
 	}
-	res, err := x.Run(ctx, r.items, r.stage, r.cache, r.opts.Jobs)
-	r.staged = res.Staged
-	r.report.AddSteps(res.Stats)
+	var err error
+	r.transformed, err = x.Run(ctx, r.items, r.stage, r.cache, r.opts.Jobs)
+	r.report.AddSteps(r.transformed.Stats)
 	r.collect(ctx)
 	return err
 }
@@ -351,11 +302,8 @@ func (r *run) collect(context.Context) error {
 // gate stops a --strict build on any error, refused file or image left
 // remote.
 func (r *run) gate(context.Context) error {
-	if !r.opts.Strict {
-		return nil
-	}
-	if remote := r.report.Remote(); r.report.Excluded > 0 || remote > 0 || r.report.Refused > 0 {
-		return fmt.Errorf("%w: %d articles excluded, %d files refused, %d images not localized", ErrStrict, r.report.Excluded, r.report.Refused, remote)
+	if failure := r.report.Strict(); r.opts.Strict && failure != "" {
+		return fmt.Errorf("%w: %s", ErrStrict, failure)
 	}
 	return nil
 }
@@ -365,22 +313,12 @@ func (r *run) gate(context.Context) error {
 // finding, and the site rendered again without it: one file never fails
 // the whole site.
 func (r *run) render(ctx context.Context) (err error) {
-	var record *publish.Record
-	if !r.opts.NoCache {
-		record = publish.LoadRecord(r.paths.Published())
-	}
-	var splice publish.SpliceFunc
-	if r.stage.Splices() {
-		splice = r.stage.Splice
-	}
-	if r.site, err = publish.Begin(r.opts.Dest, publish.Options{Record: record, RecordDir: r.paths.Published(), Splice: splice, Extra: []string{search.Dir}}); err != nil {
+	recorded := r.paths.Published()
+	r.site, err = publish.Begin(r.opts.Dest, publish.Options{Record: publish.LoadRecord(recorded), RecordDir: recorded, Splice: r.stage.Splicer(), Extra: []string{search.Dir}})
+	if err != nil {
 		return err
 	}
-	r.cleanups = append(r.cleanups, func() {
-		if ctx.Err() == nil { // interrupted, it is left to the next build's trash
-			r.site.Discard()
-		}
-	})
+	r.cleanups = append(r.cleanups, func() { r.site.Discard(ctx) })
 	r.limitMemory()
 	if err := r.cache.Save(); err != nil {
 		r.report.Notices = append(r.report.Notices, "build cache not saved: "+err.Error())
@@ -388,7 +326,13 @@ func (r *run) render(ctx context.Context) (err error) {
 	opts := hugo.Options{SiteDir: r.opts.SiteDir, Staged: r.stage.Fs(), ContentDir: r.stage.Dir(), Dest: r.site.Dir(),
 		Publish: r.site.Fs(), BaseURL: r.opts.BaseURL, Log: r.opts.Log, Linked: r.site.Linked}
 	res, err := hugo.Build(ctx, opts)
-	for dropped := 0; err != nil && ctx.Err() == nil && dropped < maxRefusedPages && r.dropRefusedPage(err); dropped++ {
+	// Up to three pages nobody foresaw Hugo would refuse, one per attempt.
+	for dropped := 0; err != nil && ctx.Err() == nil && dropped < 3; dropped++ {
+		f, ok := r.transformed.Refused(r.stage, err)
+		if !ok {
+			break
+		}
+		r.report.Exclude(f)
 		r.site.Restart()
 		opts.Publish = r.site.Fs()
 		res, err = hugo.Build(ctx, opts)
@@ -406,28 +350,6 @@ func (r *run) render(ctx context.Context) (err error) {
 	return err
 }
 
-// maxRefusedPages is how many pages Hugo refuses, one per attempt, that a
-// build leaves out before it gives up: validation catches what we know
-// Hugo refuses, so these are what nobody foresaw.
-const maxRefusedPages = 3
-
-// dropRefusedPage leaves out the article whose staged page Hugo's error
-// names, reporting the error as the article's. It says whether there was
-// one.
-func (r *run) dropRefusedPage(err error) bool {
-	rel, ok := r.stage.Refused(err)
-	file, staged := r.staged[rel]
-	if !ok || !staged {
-		return false
-	}
-	delete(r.staged, rel)
-	r.report.AddFindings([]article.Finding{{File: file, Severity: article.Error, Rule: "hugo/page-refused", Stage: "hugo",
-		Message: "Hugo refused the page, which is left out: " + err.Error()}})
-	r.report.Staged--
-	r.report.Excluded++
-	return true
-}
-
 // limitMemory sets the soft memory limit for Hugo's part of the build, and
 // lets go of what the stages kept, which Hugo does not need and whose
 // memory it can use (a fifth of the build's, at 10,000 articles): the
@@ -436,16 +358,11 @@ func (r *run) limitMemory() {
 	r.used = r.rewriter.Used()
 	r.items, r.graph, r.lists, r.checker, r.rewriter = nil, nil, nil, nil, nil
 	r.store = r.store.WithoutManifest()
-	limit := r.opts.MemoryLimit
-	if limit == 0 {
-		if os.Getenv("GOMEMLIMIT") != "" {
-			return // the user's, already in force
+	if limit := hugo.MemoryLimit(r.opts.MemoryLimit, r.report.Staged); limit > 0 {
+		debug.SetMemoryLimit(limit)
+		if limit < math.MaxInt64 {
+			r.report.MemoryLimit = limit
 		}
-		limit = hugo.MemoryBudget(r.report.Staged)
-	}
-	debug.SetMemoryLimit(limit)
-	if limit < math.MaxInt64 {
-		r.report.MemoryLimit = limit
 	}
 }
 

@@ -29,6 +29,9 @@ type Config struct {
 
 	// BaseURL is the site's baseURL, which local image URLs must follow.
 	BaseURL string `json:"-"`
+	// Settings are what a build's output depends on of the site: its
+	// config file's bytes and the baseURL (see LoadFor).
+	Settings []byte `json:"-"`
 	// SiteDir is the Hugo project; ThemeDirs the themes it uses.
 	SiteDir   string   `json:"-"`
 	ThemeDirs []string `json:"-"`
@@ -83,6 +86,35 @@ func Load(siteDir string) (Config, error) {
 		return cfg, fmt.Errorf("%s: [params.mirror]: %w", cfg.File, err)
 	}
 	return cfg, cfg.check()
+}
+
+// LoadFor is Load for a build: the site's baseURL is baseURL when it is
+// set, and Settings are filled in.
+func LoadFor(siteDir, baseURL string) (Config, error) {
+	cfg, err := Load(siteDir)
+	if err != nil {
+		return cfg, err
+	}
+	if baseURL != "" {
+		cfg.BaseURL = baseURL
+	}
+	var site []byte
+	if cfg.File != "" {
+		if site, err = os.ReadFile(cfg.File); err != nil {
+			return cfg, err
+		}
+	}
+	cfg.Settings = append(site, "\x00"+cfg.BaseURL...)
+	return cfg, nil
+}
+
+// Checker is the validator of the site's articles: its rules, limits,
+// and the paths its own pages and files take (extra: the search index's).
+func (c Config) Checker(extra ...string) *validate.Checker {
+	checker := validate.New(c.Validate, c.Taxonomies)
+	checker.Limits = c.Limits
+	checker.Reserve(c.Reserved(extra...))
+	return checker
 }
 
 // apply takes the settings from the decoded site config.

@@ -68,6 +68,16 @@ func (r Refusal) Finding(file string) article.Finding {
 	return article.Finding{File: file, Severity: sev, Rule: r.Rule, Message: r.Why, Stage: "read"}
 }
 
+// Findings are the refusals as findings, each file named by display (see
+// Refusal.Finding).
+func (d Dir) Findings(display func(path string) string) []article.Finding {
+	out := make([]article.Finding, len(d.Refused))
+	for i, r := range d.Refused {
+		out[i] = r.Finding(display(filepath.Join(d.Root, filepath.FromSlash(r.Path))))
+	}
+	return out
+}
+
 // List walks root, skipping hidden directories and files, and sorts what
 // it finds. It reads directories unsorted and names files by joining
 // strings: at 10,000 articles, filepath.WalkDir's sorted reads and a

@@ -211,3 +211,16 @@ func siteConfigFile(siteDir string) string {
 // the collector would run all the time (Go caps it at half the CPU), so
 // the budget is generous for small archives.
 func MemoryBudget(n int) int64 { return 96<<20 + int64(n)*29<<10 }
+
+// MemoryLimit is the soft memory limit to render n articles under, given
+// the one asked for: asked, it (math.MaxInt64: none); else the user's
+// GOMEMLIMIT, already in force (0: nothing to set); else MemoryBudget.
+func MemoryLimit(asked int64, n int) int64 {
+	switch {
+	case asked != 0:
+		return asked
+	case os.Getenv("GOMEMLIMIT") != "":
+		return 0
+	}
+	return MemoryBudget(n)
+}

@@ -67,6 +67,38 @@ func NewGraph(ix *Index) *Graph {
 	return &Graph{ix: ix, citedBy: make(map[string][]string, ix.targets), missing: map[string]*missingTarget{}}
 }
 
+// Member is what the graph needs of an article.
+type Member struct {
+	A        *article.Article
+	Readable bool     // its front matter could be read
+	Keys     []string // the keys of the URLs it is known by (see URLKeys)
+	Links    []Link   // its links, as scanned
+}
+
+// Build makes the archive's graph: its articles indexed by every URL they
+// are known by (their own and the site's links data file's, in siteDir),
+// and where every link of the articles without errors leads, so each
+// knows who cites it.
+func Build(siteDir string, members []Member) (*Graph, error) {
+	groups, _, err := LoadEquivalences(siteDir)
+	if err != nil {
+		return nil, err
+	}
+	entries := make([]Entry, 0, len(members))
+	for _, m := range members {
+		if m.Readable {
+			entries = append(entries, Entry{Path: m.A.Path, File: m.A.File, Built: !m.A.HasErrors(), Keys: m.Keys})
+		}
+	}
+	g := NewGraph(NewIndex(entries, KeysOf(groups)))
+	for _, m := range members {
+		if !m.A.HasErrors() {
+			g.Add(m.A, m.Links)
+		}
+	}
+	return g, nil
+}
+
 // Stage is the name the link stage files its findings under.
 const Stage = "links"
 

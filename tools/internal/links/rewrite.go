@@ -3,6 +3,8 @@ package links
 import (
 	"cmp"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -26,6 +28,14 @@ type Rewriter struct {
 	// the target's logical path; the stage turns it into Hugo's relref, so
 	// the link is right under any permalink configuration and baseURL.
 	RefPrefix string
+}
+
+// NewRefPrefix returns a prefix for the hrefs of links into the archive,
+// random so no article can forge one (see Rewriter.RefPrefix).
+func NewRefPrefix() string {
+	token := make([]byte, 8)
+	rand.Read(token)
+	return "/mirror-ref-" + hex.EncodeToString(token)
 }
 
 // NewRewriter returns a rewriter for a scanned graph.

@@ -84,10 +84,13 @@ func NewRecord() *Record {
 	return p
 }
 
-// LoadRecord reads the record a build saved in dir, in the background
+// LoadRecord reads the record a build saved in dir ("": none), in the background
 // (Hugo renders its first page seconds later); a missing or damaged one is
 // empty.
 func LoadRecord(dir string) *Record {
+	if dir == "" {
+		return nil
+	}
 	p := NewRecord()
 	p.loaded.Go(func() {
 		for i := range p.shards {

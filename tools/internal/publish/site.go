@@ -115,10 +115,15 @@ func (s *Site) Written() int { return s.fs.Written() }
 // Splicing is the time publishing the files took (see Fs.Splicing).
 func (s *Site) Splicing() time.Duration { return s.fs.Splicing() }
 
-// Discard removes the site being built. Interrupted, the caller leaves it
-// for the next build's trash instead (see EmptyTrash): removing thousands
-// of files would keep the user waiting.
-func (s *Site) Discard() { os.RemoveAll(s.dir) }
+// Discard removes the site being built, if it was not published. When ctx
+// is done (interrupted), it is left for the next build's trash instead
+// (see EmptyTrash): removing thousands of files would keep the user
+// waiting.
+func (s *Site) Discard(ctx context.Context) {
+	if ctx.Err() == nil {
+		os.RemoveAll(s.dir)
+	}
+}
 
 // PreviousSite is where the site a build replaces is kept, beside dest
 // (".public.previous"): the next build renders over it.
@@ -250,8 +255,8 @@ func swapDir(fresh, dest string) error {
 // EmptyTrash deletes, in the background, what earlier builds left beside
 // dest (half-built sites of builds that were killed or interrupted, and
 // the old sites earlier versions set aside), and returns a func that waits
-// until it is done.
-func EmptyTrash(dest string) (wait func()) {
+// until it is done, unless ctx is (interrupted, the process ends).
+func EmptyTrash(ctx context.Context, dest string) (wait func()) {
 	base := "." + filepath.Base(dest)
 	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(dest), base+".trash-*"))
 	building, _ := filepath.Glob(filepath.Join(filepath.Dir(dest), base+".building-*"))
@@ -263,5 +268,9 @@ func EmptyTrash(dest string) (wait func()) {
 			os.RemoveAll(m)
 		}
 	}()
-	return func() { <-done }
+	return func() {
+		if ctx.Err() == nil {
+			<-done
+		}
+	}
 }

@@ -22,6 +22,16 @@ type Article struct {
 	Date     time.Time
 }
 
+// Of is the Article of ref, of this account and date, in the first of
+// categories.
+func Of(ref, account string, date time.Time, categories []string) Article {
+	a := Article{Ref: ref, Account: account, Date: date}
+	if len(categories) > 0 {
+		a.Category = categories[0]
+	}
+	return a
+}
+
 // Lists are one article's related and neighbouring articles, as refs.
 type Lists struct {
 	Related      []string

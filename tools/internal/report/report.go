@@ -127,6 +127,22 @@ func (r *Report) AddImages(m *store.Manifest, refs []article.ImageRef, repaired 
 	}
 }
 
+// Exclude records the finding that left a staged article out.
+func (r *Report) Exclude(f article.Finding) {
+	r.AddFindings([]article.Finding{f})
+	r.Staged--
+	r.Excluded++
+}
+
+// Strict says what a --strict build fails for: articles excluded, files
+// refused, images left remote; "" for nothing.
+func (r *Report) Strict() string {
+	if remote := r.Remote(); r.Excluded > 0 || remote > 0 || r.Refused > 0 {
+		return fmt.Sprintf("%d articles excluded, %d files refused, %d images not localized", r.Excluded, r.Refused, remote)
+	}
+	return ""
+}
+
 // Remote counts the images the articles show from another host (the
 // image stage's warnings).
 func (r *Report) Remote() int {

@@ -1,6 +1,10 @@
 package reuse
 
-import "path/filepath"
+import (
+	"context"
+	"os"
+	"path/filepath"
+)
 
 // DirName is the build cache's directory, under the mirror's root.
 const DirName = ".mirror-cache"
@@ -43,3 +47,21 @@ func (p Paths) Published() string { return p.in("published") }
 // MediaSizes is the record of the published media's sizes (see
 // publish.Media).
 func (p Paths) MediaSizes() string { return p.in("media-sizes.bin") }
+
+// Take opens the build cache of the mirror at root for one build, taking
+// its lock (waiting is called once if another run holds it), and returns
+// where the stage goes and the func that lets the cache go. With noCache,
+// the cache is empty and never saved, and the stage goes in a scratch
+// directory that release removes.
+func Take(ctx context.Context, root string, noCache bool, waiting func()) (c *Cache, p Paths, stageDir string, release func(), err error) {
+	if noCache {
+		scratch, err := os.MkdirTemp("", "mirror-stage-")
+		return Open(""), Paths{}, filepath.Join(scratch, "content"), func() { os.RemoveAll(scratch) }, err
+	}
+	p = PathsOf(root)
+	unlock, err := Lock(ctx, p.Dir, waiting)
+	if err != nil {
+		return nil, p, "", nil, err
+	}
+	return Open(p.Dir), p, p.Stage(), unlock, nil
+}

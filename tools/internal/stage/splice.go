@@ -83,8 +83,14 @@ func (s *Stage) markerFor(front []byte, digest, rel string) []byte {
 	return append(append(append(append(b, digest...), ' '), rel...), markerEnd...)
 }
 
-// Splices says whether pages may hold markers for Splice.
-func (s *Stage) Splices() bool { return s.marker != nil }
+// Splicer is how the pages Hugo writes get the bodies the stage kept
+// apart (Splice), or nil when bodies are staged whole.
+func (s *Stage) Splicer() func(w io.Writer, name string, page []byte, permalink func(ref string) string) error {
+	if s.marker == nil {
+		return nil
+	}
+	return s.Splice
+}
 
 // Splice writes a file Hugo rendered to w: in an HTML page, each marker
 // replaced by the body it stands for, with the body's relref links

@@ -95,3 +95,15 @@ func (s *Store) Unlock() error {
 	s.unlock = nil
 	return err
 }
+
+// OpenLocked opens the store in dir for a run that adds to it: its
+// manifest kept indexed in index, the files found intact recorded in
+// fixity (see KeepFixity; "" keeps none), its lock taken (see Lock).
+func OpenLocked(ctx context.Context, fsys afero.Fs, dir, index, fixity string, waiting func()) (*Store, error) {
+	st, err := OpenIndexed(fsys, dir, index)
+	if err != nil {
+		return nil, err
+	}
+	st.KeepFixity(fixity)
+	return st, st.Lock(ctx, waiting)
+}

@@ -90,6 +90,23 @@ type Result struct {
 	Staged map[string]string
 }
 
+// Refused is the finding of the article Hugo's error is about, whose
+// staged page the stage removed so the site can be rendered without it
+// (see stage.Refused); ok is false when the error names no staged article.
+func (res *Result) Refused(st *stage.Stage, err error) (f article.Finding, ok bool) {
+	rel, ok := st.Refused(err)
+	file, staged := res.Staged[rel]
+	if !ok || !staged {
+		return f, false
+	}
+	delete(res.Staged, rel)
+	return article.Finding{File: file, Severity: article.Error, Rule: RuleRefused, Stage: "hugo",
+		Message: "Hugo refused the page, which is left out: " + err.Error()}, true
+}
+
+// RuleRefused is the finding of an article whose page Hugo refused.
+const RuleRefused = "hugo/page-refused"
+
 // Run stages every item without errors, keeping the copies whose inputs
 // did not change and transforming the others, then removes from the stage
 // what no item staged.

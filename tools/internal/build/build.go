@@ -333,7 +333,9 @@ func (r *run) render(ctx context.Context) (err error) {
 			break
 		}
 		r.report.Exclude(f)
-		r.site.Restart()
+		if err := r.site.Restart(); err != nil {
+			return err
+		}
 		opts.Publish = r.site.Fs()
 		res, err = hugo.Build(ctx, opts)
 	}

@@ -52,8 +52,9 @@ func FuzzFrontMatter(f *testing.F) {
 			t.Skip("a value on one line: another line would be another key, and allowed keys may change other pages")
 		}
 		key := fuzzKeys[int(k)%len(fuzzKeys)]
-		content := writeArchive(t, victimArchive+fm(key+": "+value))
-		site, _ := buildUntrusted(t, content)
+		s := newTestSite(t, victimArchive+fm(key+": "+value))
+		s.build(t)
+		site := s.Opts.Dest
 		control := controlSite(t, "")
 		if _, err := os.Stat(filepath.Join(site, "posts", "attacker", "index.html")); err == nil {
 			control = controlSite(t, attackerControl)

@@ -49,10 +49,9 @@ func buildWithSecret(t *testing.T, dir, secret string) {
 	if environ, err := os.ReadFile("/proc/self/environ"); err != nil || !bytes.Contains(environ, []byte(secret)) {
 		t.Fatalf("the secret is not in /proc/self/environ (%v): the test would prove nothing", err)
 	}
-	content := filepath.Join(dir, "content")
-	writeTxtar(t, content, victimArchive)
-	link("posts/env.txt", "/proc/self/environ")(t, content)
-	link("env.md", "/proc/self/environ")(t, content)
-	link("posts/self", "/proc/self")(t, content)
-	buildInto(t, content, filepath.Join(dir, "root"), filepath.Join(dir, "public"))
+	s := newTestSiteIn(t, dir, victimArchive)
+	link("posts/env.txt", "/proc/self/environ")(t, s.Content)
+	link("env.md", "/proc/self/environ")(t, s.Content)
+	link("posts/self", "/proc/self")(t, s.Content)
+	s.build(t)
 }

@@ -2,9 +2,7 @@ package build_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
-	"io"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -18,9 +16,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"golang.org/x/tools/txtar"
-
-	"github.com/archivemirror/mirror/tools/internal/build"
 	"github.com/archivemirror/mirror/tools/internal/mirrortest"
 	"github.com/archivemirror/mirror/tools/internal/report"
 )
@@ -188,11 +183,11 @@ func TestUntrustedArticles(t *testing.T) {
 	for _, tt := range attacks {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			content := writeArchive(t, victimArchive+tt.files)
+			s := newTestSite(t, victimArchive+tt.files)
 			if tt.setup != nil {
-				tt.setup(t, content)
+				tt.setup(t, s.Content)
 			}
-			site, r := buildUntrusted(t, content)
+			r, site := s.build(t), s.Opts.Dest
 			controlFiles := tt.control
 			if controlFiles == same {
 				controlFiles = tt.files
@@ -227,7 +222,9 @@ var (
 	controlSites = map[string]string{}
 )
 
-// controlSite builds the victim's archive with files, once.
+// controlSite builds the victim's archive with files, once, in a
+// directory of its own (the subtests that compare with it run in
+// parallel, and may outlive the one that built it).
 func controlSite(t *testing.T, files string) string {
 	controlMu.Lock()
 	defer controlMu.Unlock()
@@ -238,11 +235,10 @@ func controlSite(t *testing.T, files string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	content := filepath.Join(dir, "content")
-	writeTxtar(t, content, victimArchive+files)
-	site, _ := buildInto(t, content, filepath.Join(dir, "root"), filepath.Join(dir, "public"))
-	controlSites[files] = site
-	return site
+	s := newTestSiteIn(t, dir, victimArchive+files)
+	s.build(t)
+	controlSites[files] = s.Opts.Dest
+	return s.Opts.Dest
 }
 
 func TestMain(m *testing.M) {
@@ -251,46 +247,6 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(filepath.Dir(site))
 	}
 	os.Exit(code)
-}
-
-func writeArchive(t *testing.T, files string) string {
-	t.Helper()
-	content := filepath.Join(t.TempDir(), "content")
-	writeTxtar(t, content, files)
-	return content
-}
-
-func writeTxtar(t *testing.T, dir, files string) {
-	t.Helper()
-	for _, f := range txtar.Parse([]byte(files)).Files {
-		p := filepath.Join(dir, filepath.FromSlash(f.Name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-// buildUntrusted builds content with the repository's site and theme,
-// offline, in its own root, and fails the test if the build fails.
-func buildUntrusted(t *testing.T, content string) (string, *report.Report) {
-	t.Helper()
-	dir := t.TempDir()
-	return buildInto(t, content, filepath.Join(dir, "root"), filepath.Join(dir, "public"))
-}
-
-func buildInto(t *testing.T, content, root, dest string) (string, *report.Report) {
-	t.Helper()
-	r, err := build.Run(context.Background(), build.Options{
-		Root: root, ContentDir: content, SiteDir: filepath.Join(mirrortest.RepoRoot(t), "site"),
-		Dest: dest, Offline: true, NoSearch: true, Log: io.Discard,
-	})
-	if err != nil {
-		t.Fatalf("the build failed: %v", err)
-	}
-	return dest, r
 }
 
 func link(name, target string) func(*testing.T, string) {
@@ -471,32 +427,22 @@ func firstDifference(want, got string) string {
 // fails on one page), is left out with Hugo's error as its finding; the
 // rest of the site is built.
 func TestRefusedPageIsLeftOut(t *testing.T) {
-	site := copySite(t)
-	theme := filepath.Join(mirrortest.RepoRoot(t), "themes", "mirror", "layouts", "single.html")
-	single, err := os.ReadFile(theme)
+	single, err := os.ReadFile(filepath.Join(mirrortest.RepoRoot(t), "themes", "mirror", "layouts", "single.html"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	os.MkdirAll(filepath.Join(site, "layouts"), 0o755)
 	boom := `{{ if eq .Title "boom" }}{{ math.Div 1 0 }}{{ end }}`
-	if err := os.WriteFile(filepath.Join(site, "layouts", "single.html"), append([]byte(boom), single...), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	content := writeArchive(t, victimArchive+"-- posts/boom.md --\n---\ntitle: boom\ndate: 2024-02-01T00:00:00Z\n---\n<p>x</p>\n")
+	s := newTestSite(t, victimArchive+"-- posts/boom.md --\n---\ntitle: boom\ndate: 2024-02-01T00:00:00Z\n---\n<p>x</p>\n"+
+		"-- site/layouts/single.html --\n"+boom+string(single))
 	for range 2 { // the second time from the cache
-		dest := filepath.Join(t.TempDir(), "public")
-		r, err := build.Run(context.Background(), build.Options{Root: filepath.Dir(site), ContentDir: content, SiteDir: site,
-			Dest: dest, Offline: true, NoSearch: true, Log: io.Discard})
-		if err != nil {
-			t.Fatalf("the build failed: %v", err)
-		}
+		r := s.build(t)
 		if !hasFinding(r, "boom.md", "hugo/page-refused") || r.Excluded != 1 {
 			t.Errorf("no finding names the refused page (%d excluded): %v", r.Excluded, r.Findings)
 		}
-		if _, err := os.Stat(filepath.Join(dest, "victim", "index.html")); err != nil {
+		if _, err := os.Stat(filepath.Join(s.Opts.Dest, "victim", "index.html")); err != nil {
 			t.Errorf("the other pages are not built: %v", err)
 		}
-		if _, err := os.Stat(filepath.Join(dest, "posts", "boom", "index.html")); err == nil {
+		if _, err := os.Stat(filepath.Join(s.Opts.Dest, "posts", "boom", "index.html")); err == nil {
 			t.Error("the refused page is published")
 		}
 	}
@@ -516,16 +462,9 @@ func TestImagesPerArticleAreCapped(t *testing.T) {
 	for i := range 1500 {
 		fmt.Fprintf(&body, `<p><img data-src="https://mmbiz.qpic.cn/mmbiz_jpg/%d/640?wx_fmt=jpeg"></p>`, i)
 	}
-	content := writeArchive(t, victimArchive+"-- posts/images.md --\n"+attackerFile()+body.String()+"\n")
-	dir := t.TempDir()
-	r, err := build.Run(context.Background(), build.Options{
-		Root: filepath.Join(dir, "root"), ContentDir: content, SiteDir: filepath.Join(mirrortest.RepoRoot(t), "site"),
-		Dest: filepath.Join(dir, "public"), NoSearch: true, Log: io.Discard,
-		Remap: map[string]*url.URL{"mmbiz.qpic.cn": base},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newTestSite(t, victimArchive+"-- posts/images.md --\n"+attackerFile()+body.String()+"\n")
+	s.Opts.Offline, s.Opts.Remap = false, map[string]*url.URL{"mmbiz.qpic.cn": base}
+	r := s.build(t)
 	if n := requests.Load(); n > 1000 {
 		t.Errorf("%d requests for one article", n)
 	}

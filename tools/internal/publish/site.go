@@ -82,14 +82,18 @@ func (s *Site) Fs() afero.Fs {
 func (s *Site) Linked(resolve func(ref string) string) { s.fs.Linked(resolve) }
 
 // Restart makes the site be written again from scratch, after Hugo failed
-// part-way: what the failed attempt wrote and recorded is not trusted.
-func (s *Site) Restart() {
+// part-way: what the failed attempt wrote and recorded is not trusted, and
+// what it wrote that the next attempt does not is pruned.
+func (s *Site) Restart() error {
 	s.opts.Record = nil
 	os.RemoveAll(s.opts.RecordDir)
-	if s.touched != nil {
-		s.touched = NewPaths()
+	held, err := listSite(s.dir, filepath.Join(s.dir, MediaDir))
+	if err != nil {
+		return err
 	}
+	s.held, s.touched = held, NewPaths()
 	s.fs = NewFs(afero.NewOsFs(), s.dir, s.opts.Splice, nil)
+	return nil
 }
 
 // Rendered is called once Hugo is done: it says what went wrong writing

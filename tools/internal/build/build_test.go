@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -360,22 +361,38 @@ func TestPageWeight(t *testing.T) {
 	}
 }
 
+// threeArticles is a small archive in the fetcher's format.
+const threeArticles = `
+-- one.md --
+---
+title: "One"
+date: 2024-01-01T00:00:00Z
+draft: ["false"]
+categories: ["Tech"]
+---
+One by Account
+------
+<div><p>The first article.</p></div>
+-- two.md --
+---
+title: "Two"
+date: 2024-02-01T00:00:00Z
+categories: ["Life"]
+---
+<div><p>The second, <a href="https://mp.weixin.qq.com/s/three">citing the third</a>.</p></div>
+-- three.md --
+---
+title: "Three"
+date: 2024-03-01T00:00:00Z
+source: https://mp.weixin.qq.com/s/three
+---
+<div><p>The third 铜匠 article.</p></div>
+`
+
 // A build from the cache is the same site as one without it, and after one
 // article changes, only that article is rewritten.
 func TestCacheReproducesTheBuild(t *testing.T) {
-	repo := mirrortest.RepoRoot(t)
-	root, content := t.TempDir(), t.TempDir()
-	copyDir(t, filepath.Join(repo, "content"), content)
-	entries, _ := os.ReadDir(content)
-	run := func() (string, *report.Report) {
-		opts := build.Options{Root: root, Offline: true, ContentDir: content, SiteDir: filepath.Join(repo, "site"),
-			Dest: filepath.Join(t.TempDir(), "public"), Log: io.Discard, NoSearch: true}
-		r, err := build.Run(context.Background(), opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return opts.Dest, r
-	}
+	s := newTestSite(t, threeArticles)
 	rewritten := func(r *report.Report) int {
 		for _, s := range r.Stages {
 			if s.Name == "parse" {
@@ -384,30 +401,33 @@ func TestCacheReproducesTheBuild(t *testing.T) {
 		}
 		return -1
 	}
-	first, r1 := run()
-	second, r2 := run()
-	if rewritten(r1) != len(entries) || rewritten(r2) != 0 {
-		t.Errorf("rewritten: %d then %d, want %d then 0", rewritten(r1), rewritten(r2), len(entries))
-	}
-	for _, e := range entries {
-		page := strings.TrimSuffix(e.Name(), ".md")
-		a, _ := os.ReadFile(filepath.Join(first, page, "index.html"))
-		b, _ := os.ReadFile(filepath.Join(second, page, "index.html"))
-		if len(a) == 0 || string(a) != string(b) {
-			t.Errorf("%s differs when built from the cache", page)
+	build := func() (map[string]string, *report.Report) {
+		s.Opts.Dest = filepath.Join(t.TempDir(), "public")
+		r := s.build(t)
+		pages := map[string]string{}
+		for _, name := range []string{"one", "two", "three"} {
+			pages[name] = s.page(t, name+"/index.html")
 		}
+		return pages, r
 	}
-	if len(r1.Findings) != len(r2.Findings) {
+	first, r1 := build()
+	second, r2 := build()
+	if rewritten(r1) != 3 || rewritten(r2) != 0 {
+		t.Errorf("rewritten: %d then %d, want 3 then 0", rewritten(r1), rewritten(r2))
+	}
+	if !maps.Equal(first, second) {
+		t.Error("the pages differ when built from the cache")
+	}
+	if len(r1.Findings) != len(r2.Findings) || len(r1.Findings) == 0 {
 		t.Errorf("%d findings, then %d from the cache", len(r1.Findings), len(r2.Findings))
 	}
-	edited := filepath.Join(content, entries[0].Name())
-	data, _ := os.ReadFile(edited)
-	os.WriteFile(edited, []byte(strings.Replace(string(data), "<div>", "<div><p>edited</p>", 1)), 0o644)
-	third, r3 := run()
+	one, _, _ := strings.Cut(strings.Split(threeArticles, "-- one.md --\n")[1], "-- two.md --")
+	s.write(t, "-- one.md --\n"+strings.Replace(one, "<div>", "<div><p>edited</p>", 1))
+	third, r3 := build()
 	if rewritten(r3) != 1 {
 		t.Errorf("%d articles rewritten after one edit, want 1", rewritten(r3))
 	}
-	if page, _ := os.ReadFile(filepath.Join(third, strings.TrimSuffix(entries[0].Name(), ".md"), "index.html")); !strings.Contains(string(page), "<p>edited</p>") {
+	if !strings.Contains(third["one"], "<p>edited</p>") {
 		t.Error("the edit does not show")
 	}
 }
@@ -561,38 +581,21 @@ func copyDir(t *testing.T, from, to string) {
 // by its stat and not read again (as make and git do); any change to those
 // makes the build read it.
 func TestUnchangedFilesAreKnownByTheirStat(t *testing.T) {
-	repo := mirrortest.RepoRoot(t)
-	root, content := t.TempDir(), t.TempDir()
-	copyDir(t, filepath.Join(repo, "content"), content)
+	s := newTestSite(t, threeArticles)
+	file := filepath.Join(s.Content, "three.md")
 	past := time.Now().Add(-time.Hour)
-	entries, _ := os.ReadDir(content)
-	for _, e := range entries {
-		os.Chtimes(filepath.Join(content, e.Name()), past, past)
-	}
-	opts := build.Options{Root: root, Offline: true, ContentDir: content, SiteDir: filepath.Join(repo, "site"),
-		Dest: filepath.Join(t.TempDir(), "public"), Log: io.Discard, NoSearch: true}
-	run := func() string {
-		t.Helper()
-		if _, err := build.Run(context.Background(), opts); err != nil {
-			t.Fatal(err)
-		}
-		return readPage(t, opts.Dest, "20231021_5a53a312fe1f3057")
-	}
-	run()
-	file := filepath.Join(content, "20231021_5a53a312fe1f3057.md")
-	data, _ := os.ReadFile(file)
-	edited := strings.Replace(string(data), "铜匠", "铁匠", 1) // same length in bytes
-	if edited == string(data) {
-		t.Fatal("the example lacks 铜匠")
-	}
-	os.WriteFile(file, []byte(edited), 0o644)
 	os.Chtimes(file, past, past)
-	if page := run(); strings.Contains(page, "铁匠") {
+	s.build(t)
+	data, _ := os.ReadFile(file)
+	os.WriteFile(file, []byte(strings.Replace(string(data), "铜匠", "铁匠", 1)), 0o644) // same length in bytes
+	os.Chtimes(file, past, past)
+	s.build(t)
+	if strings.Contains(s.page(t, "three/index.html"), "铁匠") {
 		t.Error("a file with the recorded size and time was read again")
 	}
 	later := past.Add(time.Second)
 	os.Chtimes(file, later, later)
-	if page := run(); !strings.Contains(page, "铁匠") {
+	if s.build(t); !strings.Contains(s.page(t, "three/index.html"), "铁匠") {
 		t.Error("a file with a new modification time was not read again")
 	}
 }
@@ -638,22 +641,16 @@ func TestSplicedBodiesMakeTheSameSite(t *testing.T) {
 // full content) cannot be spliced: the build fails, saying what to set,
 // and the site already published stays as it was.
 func TestSplicedBodiesShownElsewhereFail(t *testing.T) {
-	repo := mirrortest.RepoRoot(t)
-	site := copySite(t)
-	feed, _ := os.ReadFile(filepath.Join(repo, "themes", "mirror", "layouts", "rss.xml"))
+	feed, _ := os.ReadFile(filepath.Join(mirrortest.RepoRoot(t), "themes", "mirror", "layouts", "rss.xml"))
 	full := strings.ReplaceAll(string(feed), "<description>", "<description>{{ .Content | transform.XMLEscape | safeHTML }}")
-	os.MkdirAll(filepath.Join(site, "layouts"), 0o755)
-	os.WriteFile(filepath.Join(site, "layouts", "rss.xml"), []byte(full), 0o644)
-	dest := filepath.Join(t.TempDir(), "public")
-	os.MkdirAll(dest, 0o755)
-	os.WriteFile(filepath.Join(dest, "index.html"), []byte("the site before"), 0o644)
-	opts := build.Options{Root: exampleRoot(t), Offline: true, NoSearch: true, NoCache: true, ContentDir: filepath.Join(repo, "content"),
-		SiteDir: site, Dest: dest, Log: io.Discard}
-	_, err := build.Run(context.Background(), opts)
+	s := newTestSite(t, threeArticles+"-- site/layouts/rss.xml --\n"+full)
+	os.MkdirAll(s.Opts.Dest, 0o755)
+	os.WriteFile(filepath.Join(s.Opts.Dest, "index.html"), []byte("the site before"), 0o644)
+	_, err := build.Run(context.Background(), s.Opts)
 	if err == nil || !strings.Contains(err.Error(), "index.xml") || !strings.Contains(err.Error(), "spliceBodies = false") {
 		t.Errorf("build: %v, want an error naming the feed and the setting", err)
 	}
-	if data, _ := os.ReadFile(filepath.Join(dest, "index.html")); string(data) != "the site before" {
+	if data, _ := os.ReadFile(filepath.Join(s.Opts.Dest, "index.html")); string(data) != "the site before" {
 		t.Errorf("the published site changed: %.40q", data)
 	}
 }
@@ -662,67 +659,64 @@ func TestSplicedBodiesShownElsewhereFail(t *testing.T) {
 // is given; the report says which.
 func TestMemoryLimit(t *testing.T) {
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
-	repo := mirrortest.RepoRoot(t)
+	s := newTestSite(t, threeArticles)
 	for _, tt := range []struct {
 		given, want int64
 	}{
-		{0, 96<<20 + 13*29<<10},
+		{0, 96<<20 + 3*29<<10},
 		{300 << 20, 300 << 20},
 	} {
-		opts := build.Options{Root: exampleRoot(t), Offline: true, NoSearch: true, NoCache: true, ContentDir: filepath.Join(repo, "content"),
-			SiteDir: filepath.Join(repo, "site"), Dest: filepath.Join(t.TempDir(), "public"), Log: io.Discard, MemoryLimit: tt.given}
-		r, err := build.Run(context.Background(), opts)
-		if err != nil {
-			t.Fatal(err)
-		}
+		s.Opts.MemoryLimit = tt.given
+		r := s.build(t)
 		if r.MemoryLimit != tt.want || debug.SetMemoryLimit(-1) != tt.want {
 			t.Errorf("given %d: the report says %d, Go has %d; want %d", tt.given, r.MemoryLimit, debug.SetMemoryLimit(-1), tt.want)
 		}
 	}
 }
 
-// twoArticles writes an article citing another of another account and
-// category: nothing of the cited one shows on the citing one's page but
-// the link.
-func twoArticles(t *testing.T, content string) {
-	t.Helper()
-	article := func(name, title, date, category, account, body, source string) {
-		src := "---\ntitle: \"" + title + "\"\ndate: " + date + "\ndraft: false\ncategories: [\"" + category + "\"]\n---\n" +
-			title + " by " + account + "\n------\n<div>" + body + "</div>\n<hr>\n" +
-			`<a href="https://mp.weixin.qq.com/s/` + source + `",target="_blank" rel="noopener noreferrer">原文链接</a>` + "\n"
-		if err := os.WriteFile(filepath.Join(content, name+".md"), []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	article("citing", "Citing", "2020-01-02T00:00:00Z", "One", "Account A",
-		`<p>Read <a href="https://mp.weixin.qq.com/s/citedToken">the other one</a>.</p>`, "citingToken")
-	article("cited", "Cited", "2024-05-06T00:00:00Z", "Two", "Account B", "<p>The cited one.</p>", "citedToken")
-}
-
 // A rebuild keeps the pages whose input is unchanged (see
 // publish.Record), but a page linking to an article that moved links to
 // where it is now, in both of the sites builds take turns rendering over.
+// The two articles are of other accounts and categories: nothing of the
+// cited one shows on the citing one's page but the link.
 func TestRebuildFollowsMovedArticles(t *testing.T) {
-	repo := mirrortest.RepoRoot(t)
-	root, content := t.TempDir(), t.TempDir()
-	twoArticles(t, content)
-	dest := filepath.Join(t.TempDir(), "public")
-	opts := build.Options{Root: root, Offline: true, NoSearch: true, ContentDir: content,
-		SiteDir: filepath.Join(repo, "site"), Dest: dest, Log: io.Discard}
-	run := func() { t.Helper(); rebuild(t, opts) }
+	s := newTestSite(t, `
+-- citing.md --
+---
+title: "Citing"
+date: 2020-01-02T00:00:00Z
+categories: ["One"]
+---
+Citing by Account A
+------
+<div><p>Read <a href="https://mp.weixin.qq.com/s/citedToken">the other one</a>.</p></div>
+<hr>
+<a href="https://mp.weixin.qq.com/s/citingToken",target="_blank" rel="noopener noreferrer">原文链接</a>
+-- cited.md --
+---
+title: "Cited"
+date: 2024-05-06T00:00:00Z
+categories: ["Two"]
+---
+Cited by Account B
+------
+<div><p>The cited one.</p></div>
+<hr>
+<a href="https://mp.weixin.qq.com/s/citedToken",target="_blank" rel="noopener noreferrer">原文链接</a>
+`)
 	for range 3 { // both sites recorded
-		run()
+		s.build(t)
 	}
-	if page := readPage(t, dest, "citing"); !strings.Contains(page, `href="/cited/"`) {
+	if page := s.page(t, "citing/index.html"); !strings.Contains(page, `href="/cited/"`) {
 		t.Fatalf("the citing page does not link to the cited one:\n%s", page)
 	}
-	os.Mkdir(filepath.Join(content, "moved"), 0o755)
-	if err := os.Rename(filepath.Join(content, "cited.md"), filepath.Join(content, "moved", "here.md")); err != nil {
+	os.Mkdir(filepath.Join(s.Content, "moved"), 0o755)
+	if err := os.Rename(filepath.Join(s.Content, "cited.md"), filepath.Join(s.Content, "moved", "here.md")); err != nil {
 		t.Fatal(err)
 	}
 	for i := range 2 {
-		run()
-		if page := readPage(t, dest, "citing"); !strings.Contains(page, `href="/moved/here/"`) {
+		s.build(t)
+		if page := s.page(t, "citing/index.html"); !strings.Contains(page, `href="/moved/here/"`) {
 			t.Errorf("build %d after the cited article moved: the citing page still links to where it was", i+1)
 		}
 	}

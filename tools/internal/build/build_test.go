@@ -258,8 +258,22 @@ func TestExampleImagesFromTheCommittedStore(t *testing.T) {
 // With an empty store and a local server standing in for mmbiz.qpic.cn
 // (--remap-host), every example image is fetched and shown locally.
 func TestExampleImagesThroughRemappedHost(t *testing.T) {
-	root := mirrortest.RepoRoot(t)
-	content := filepath.Join(root, "content")
+	content := filepath.Join(mirrortest.RepoRoot(t), "content")
+	srv, remap := exampleOrigin(t, content)
+	dest := buildWith(t, build.Options{Root: t.TempDir(), ContentDir: content, Remap: remap})
+	if n, want := checkImagesLocal(t, content, dest), imagesIn(t, content); n != want {
+		t.Errorf("%d local images in the site, %d in the articles", n, want)
+	}
+	if got := srv.Requests.Load(); got != int64(srv.Len()) {
+		t.Errorf("%d requests for %d images", got, srv.Len())
+	}
+}
+
+// exampleOrigin serves stand-in pictures for the images of the articles
+// in content, on loopback, and returns the remapping that sends their
+// host's requests there.
+func exampleOrigin(t *testing.T, content string) (*origin.Server, map[string]*url.URL) {
+	t.Helper()
 	srv := origin.New()
 	entries, _ := os.ReadDir(content)
 	for _, e := range entries {
@@ -267,15 +281,9 @@ func TestExampleImagesThroughRemappedHost(t *testing.T) {
 		srv.AddFromHTML(data, "mmbiz.qpic.cn")
 	}
 	ts := httptest.NewServer(srv)
-	defer ts.Close()
+	t.Cleanup(ts.Close)
 	base, _ := url.Parse(ts.URL)
-	dest := buildWith(t, build.Options{Root: t.TempDir(), ContentDir: content, Remap: map[string]*url.URL{"mmbiz.qpic.cn": base}})
-	if n, want := checkImagesLocal(t, content, dest), imagesIn(t, content); n != want {
-		t.Errorf("%d local images in the site, %d in the articles", n, want)
-	}
-	if got := srv.Requests.Load(); got != int64(srv.Len()) {
-		t.Errorf("%d requests for %d images", got, srv.Len())
-	}
+	return srv, map[string]*url.URL{"mmbiz.qpic.cn": base}
 }
 
 var localRef = regexp.MustCompile(`(?:href|src)="(/[^"]*)"`)

@@ -5,8 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
-	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,7 +12,6 @@ import (
 
 	"github.com/archivemirror/mirror/tools/internal/build"
 	"github.com/archivemirror/mirror/tools/internal/mirrortest"
-	"github.com/archivemirror/mirror/tools/internal/origin"
 )
 
 // A store file whose bytes no longer match its name, or that is gone, is
@@ -53,16 +50,8 @@ func TestDamagedStoreFiles(t *testing.T) {
 		t.Errorf("%d findings name the damaged and the missing image: %v", failed, r.Findings)
 	}
 
-	srv := origin.New()
-	entries, _ := os.ReadDir(content)
-	for _, e := range entries {
-		data, _ := os.ReadFile(filepath.Join(content, e.Name()))
-		srv.AddFromHTML(data, "mmbiz.qpic.cn")
-	}
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
-	base, _ := url.Parse(ts.URL)
-	opts.Offline, opts.Remap = false, map[string]*url.URL{"mmbiz.qpic.cn": base}
+	_, remap := exampleOrigin(t, content)
+	opts.Offline, opts.Remap = false, remap
 	rebuild(t, opts)
 	checkMediaIntact(t, opts.Dest)
 	if n, want := checkImagesLocal(t, content, opts.Dest), imagesIn(t, content); n != want {

@@ -199,16 +199,18 @@ func (x *Archive) inputs(it *reuse.Item) reuse.StagedInputs {
 		Images:      make([]store.Entry, len(it.Scan.Images)),
 		Links:       make([]string, len(it.Scan.Links)),
 	}
+	var media []string
 	for i, ref := range it.Scan.Images {
 		e, _ := x.Manifest.Get(ref.Key)
 		in.Images[i] = e
 		if e.Status == store.OK {
-			x.Rewriter.Use(e.File)
+			media = append(media, e.File)
 			for _, v := range e.Variants {
-				x.Rewriter.Use(v.File)
+				media = append(media, v.File)
 			}
 		}
 	}
+	x.Rewriter.Use(media...)
 	for i, link := range it.Scan.Links {
 		in.Links[i] = x.Graph.Resolution(link)
 	}

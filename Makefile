@@ -38,7 +38,7 @@ BENCH_N ?= 1000,10000
 bench: $(MIRROR) ## Baseline vs cold, warm and incremental builds on synthetic archives (BENCH_N=1000,10000)
 	$(GO) build -o bin/mirror-bench ./tools/cmd/mirror-bench
 	bin/mirror-bench -n $(BENCH_N)
-	$(GO) test -run '^$$' -bench . -benchtime 3x ./tools/internal/validate ./tools/internal/images ./tools/internal/clean
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./tools/internal/validate ./tools/internal/images ./tools/internal/transform
 
 audit: build ## Lighthouse on the home and an article page (writes docs/audit.json)
 	cd scripts/audit && npm ci --no-audit --no-fund

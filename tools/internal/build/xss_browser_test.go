@@ -17,7 +17,7 @@ import (
 
 // readCorpus reads the XSS corpus of package clean.
 func readCorpus(t *testing.T) []string {
-	f, err := os.Open(filepath.Join("..", "clean", "testdata", "xss.txt"))
+	f, err := os.Open(filepath.Join("..", "transform", "testdata", "xss.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,7 +34,7 @@ const (
 // article from its document, counting characters for Chinese and words for
 // Latin scripts. An article whose front matter has a summary keeps it.
 func (c *Cleaner) Summarize(_ context.Context, a *article.Article) error {
-	text := visibleText(a.Doc)
+	text := VisibleText(a.Doc)
 	if _, set := a.FrontMatter.Values[ParamSummary]; !set {
 		a.SetParam(ParamSummary, summarize(text, c.cfg.SummaryChars))
 	}
@@ -62,8 +62,8 @@ func (c *Cleaner) Summarize(_ context.Context, a *article.Article) error {
 	return nil
 }
 
-// visibleText is the text a reader sees, the mirror's own additions left out.
-func visibleText(root *html.Node) string {
+// VisibleText is the text a reader sees, the mirror's own additions left out.
+func VisibleText(root *html.Node) string {
 	var b strings.Builder
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {

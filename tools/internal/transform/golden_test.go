@@ -1,4 +1,4 @@
-package clean
+package transform
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/archivemirror/mirror/tools/internal/article"
 	"github.com/archivemirror/mirror/tools/internal/body"
+	"github.com/archivemirror/mirror/tools/internal/clean"
 	"github.com/archivemirror/mirror/tools/internal/images"
 	"github.com/archivemirror/mirror/tools/internal/links"
 	"github.com/archivemirror/mirror/tools/internal/mirrortest"
@@ -19,32 +20,32 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
-// transform runs every document stage as an offline build with an empty
-// image store does: debris, parse, images (remote ones become links), links
-// (to articles not archived), WeChat markup, summary, render, sanitize.
+// transform runs what a build runs on an article offline with an empty
+// image store: the checks' debris step, then the document steps (Steps:
+// images not stored become links, links lead to articles not archived).
 func transform(t testing.TB, a *article.Article) {
 	t.Helper()
-	if err := Debris(context.Background(), a); err != nil {
+	if err := clean.Debris(context.Background(), a); err != nil {
 		t.Fatal(err)
 	}
 	reclean(t, a)
 }
 
-// reclean runs the document stages alone: what a second pass over the
+// reclean runs the document steps alone: what a second pass over the
 // output means (the fetcher's debris is gone by then, and the output is not
 // the fetcher's format).
 func reclean(t testing.TB, a *article.Article) {
 	t.Helper()
-	c := New(NewDefaultConfig())
-	s := NewSanitizer(NewDefaultConfig(), "/media/", false)
-	imgs := images.NewRewriter(images.NewDefaultConfig(), store.NewManifest(), "/media/")
-	lnks := links.NewRewriter(links.NewGraph(links.NewIndex(nil, nil)), "/ref")
-	ctx := context.Background()
-	for _, step := range []func(context.Context, *article.Article) error{
-		body.ParseStep, imgs.Rewrite, lnks.Rewrite, c.WeChat, c.Summarize, body.RenderStep, s.Sanitize,
-	} {
-		if err := step(ctx, a); err != nil {
-			t.Fatalf("%s: %v", a.Path, err)
+	x := &Archive{
+		Graph:       links.NewGraph(links.NewIndex(nil, nil)),
+		Rewriter:    images.NewRewriter(images.NewDefaultConfig(), store.NewManifest(), "/media/"),
+		Clean:       clean.NewDefaultConfig(),
+		RefPrefix:   "/ref",
+		MediaPrefix: "/media/",
+	}
+	for _, step := range x.Steps() {
+		if err := step.Run(context.Background(), a); err != nil {
+			t.Fatalf("%s: %s: %v", a.Path, step.Name, err)
 		}
 	}
 }
@@ -110,15 +111,15 @@ func TestTextIsKept(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			a := load(t, path)
 			before := &article.Article{Path: a.Path, File: a.File, Body: a.Body, FrontMatter: a.FrontMatter}
-			Debris(context.Background(), before)
+			clean.Debris(context.Background(), before)
 			doc, err := body.Parse(before.Body)
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := compact(visibleText(doc))
+			want := compact(clean.VisibleText(doc))
 			transform(t, a)
 			after, _ := body.Parse(a.Body)
-			if got := compact(visibleText(after)); got != want {
+			if got := compact(clean.VisibleText(after)); got != want {
 				t.Errorf("text changed:\nbefore %s\nafter  %s", clip(want), clip(got))
 			}
 		})

@@ -1,7 +1,6 @@
 package build_test
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,25 +11,9 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/archivemirror/mirror/tools/internal/build"
+	"github.com/archivemirror/mirror/tools/internal/mirrortest"
 	"github.com/archivemirror/mirror/tools/internal/mirrortest/browser"
 )
-
-// readCorpus reads the XSS corpus of package clean.
-func readCorpus(t *testing.T) []string {
-	f, err := os.Open(filepath.Join("..", "transform", "testdata", "xss.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if l := sc.Text(); l != "" && !strings.HasPrefix(l, "#") {
-			out = append(out, l)
-		}
-	}
-	return out
-}
 
 // provoke fires every event a payload could wait for on every element of
 // the article, and lists links whose scheme could run code.
@@ -56,7 +39,7 @@ const provoke = `(() => {
 func TestXSSCorpusInBrowser(t *testing.T) {
 	browser.Path(t)
 	content := t.TempDir()
-	corpus := readCorpus(t)
+	corpus := mirrortest.XSSCorpus(t)
 	for i, payload := range corpus {
 		src := fmt.Sprintf("---\ntitle: \"XSS %02d\"\ndate: 2024-01-01T00:00:00Z\ncategories: [\"Tech\"]\n---\n<div><p>before</p>%s<p>after</p></div>\n", i, payload)
 		os.WriteFile(filepath.Join(content, fmt.Sprintf("xss-%02d.md", i)), []byte(src), 0o644)

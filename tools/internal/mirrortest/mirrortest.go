@@ -4,8 +4,10 @@
 package mirrortest
 
 import (
+	"bufio"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -37,4 +39,23 @@ func Shared(t testing.TB, elem ...string) string {
 		t.Skipf("%s not present: %v", p, err)
 	}
 	return p
+}
+
+// XSSCorpus reads the XSS corpus (tools/internal/transform/testdata/xss.txt):
+// one payload per line, # for comments.
+func XSSCorpus(t testing.TB) []string {
+	t.Helper()
+	f, err := os.Open(filepath.Join(RepoRoot(t), "tools", "internal", "transform", "testdata", "xss.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if line := sc.Text(); line != "" && !strings.HasPrefix(line, "#") {
+			out = append(out, line)
+		}
+	}
+	return out
 }

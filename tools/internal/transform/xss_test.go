@@ -1,9 +1,7 @@
 package transform
 
 import (
-	"bufio"
 	"net/url"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -12,24 +10,8 @@ import (
 
 	"github.com/archivemirror/mirror/tools/internal/article"
 	"github.com/archivemirror/mirror/tools/internal/body"
+	"github.com/archivemirror/mirror/tools/internal/mirrortest"
 )
-
-// Corpus reads the XSS corpus: one payload per line, # for comments.
-func Corpus(t testing.TB) []string {
-	f, err := os.Open("testdata/xss.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if line := sc.Text(); line != "" && !strings.HasPrefix(line, "#") {
-			out = append(out, line)
-		}
-	}
-	return out
-}
 
 // forbidden is what no sanitized body may hold, whatever the payload.
 var forbidden = regexp.MustCompile(`(?i)<(script|style|iframe|object|embed|form|button|input|select|textarea|base|meta|link|template|noscript|set|animate\b|marquee|audio|video)\b` +
@@ -42,7 +24,7 @@ var remoteLoad = regexp.MustCompile(`(?i)\s(src|srcset|poster|background|style)=
 // Every payload of the corpus comes out harmless: nothing that runs, nothing
 // that loads from another host, no id that clobbers a global.
 func TestXSSCorpus(t *testing.T) {
-	corpus := Corpus(t)
+	corpus := mirrortest.XSSCorpus(t)
 	if len(corpus) < 40 {
 		t.Fatalf("only %d payloads", len(corpus))
 	}
@@ -125,7 +107,7 @@ func dropSpace(r rune) rune {
 // sanitize) never panics, never lets anything that runs through, and a
 // second pass over its own output changes nothing.
 func FuzzTransform(f *testing.F) {
-	for _, p := range Corpus(f) {
+	for _, p := range mirrortest.XSSCorpus(f) {
 		f.Add(p)
 	}
 	f.Add("标题 by 账号\n------\n<div><p><img data-src=\"https://mmbiz.qpic.cn/a/640\"></p><mp-common-profile data-nickname=\"n\"></mp-common-profile><p><br></p><p><br></p></div>\n<hr>\n<a href=\"https://mp.weixin.qq.com/s/x\",target=\"_blank\">原文链接</a>\n")

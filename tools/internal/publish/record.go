@@ -199,10 +199,10 @@ func inputOf(data []byte) uint64 { return xxhash.Sum64(data) }
 // returns the file's size, or -1.
 func (p *Record) keep(rel string, input uint64, stat func() (os.FileInfo, error), leadSame func(links []string) bool) int64 {
 	s := p.shard(rel)
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	var state fileState
 	known := false
+	// old is only read once loaded: the stat, and where links lead, are
+	// found without the shard's lock, which Hugo's workers share.
 	for _, pub := range s.old[rel] {
 		if pub.Input != input {
 			continue
@@ -218,7 +218,9 @@ func (p *Record) keep(rel string, input uint64, stat func() (os.FileInfo, error)
 			if !leadSame(pub.Links) {
 				return -1
 			}
+			s.mu.Lock()
 			s.record(rel, pub, state)
+			s.mu.Unlock()
 			return state.Size
 		}
 	}

@@ -99,14 +99,11 @@ type run struct {
 	used        []string // the store files the articles show
 	repaired    []string // store files found damaged (see images.Localizer)
 	transformed transform.Result
-	// record is how the last two sites' files were made, read from the
-	// start in the background: Hugo's first page waited for it (0.3 to
-	// 0.6 s at 10,000 articles), read when rendering starts.
-	record *publish.Record
-	site   *publish.Site
-	// refPrefix marks the hrefs of links into the archive until the stage
-	// turns them into relref calls; random, so no article can forge one.
-	refPrefix string
+	// record is how the last sites' files were made, read in the background
+	// from the start (Hugo waited 0.3 to 0.6 s for it at 10,000 articles).
+	record    *publish.Record
+	site      *publish.Site
+	refPrefix string // see links.NewRefPrefix
 	cleanups  []func()
 }
 
@@ -277,9 +274,7 @@ func (r *run) localize(ctx context.Context) error {
 }
 
 // mediaPrefix is the URL path stored images are published under.
-func (r *run) mediaPrefix() string {
-	return config.BasePath(r.cfg.BaseURL) + publish.MediaDir + "/"
-}
+func (r *run) mediaPrefix() string { return config.BasePath(r.cfg.BaseURL) + publish.MediaDir + "/" }
 
 // transform stages every article: the copy an earlier build staged when
 // nothing it depends on changed, else by the document steps (see package

@@ -32,11 +32,17 @@ func buildSite(t *testing.T, content string) string {
 
 // exampleRoot is a mirror repository of its own for a test, holding a
 // copy of the example image store: tests never write into the repository
-// (its build cache, its store's manifest).
+// (its build cache, its store's manifest). The repository's Pagefind, when
+// installed (npm ci), is its own.
 func exampleRoot(t *testing.T) string {
 	t.Helper()
-	root := t.TempDir()
-	copyDir(t, filepath.Join(mirrortest.RepoRoot(t), "media"), filepath.Join(root, "media"))
+	repo, root := mirrortest.RepoRoot(t), t.TempDir()
+	copyDir(t, filepath.Join(repo, "media"), filepath.Join(root, "media"))
+	if _, err := os.Stat(filepath.Join(repo, "node_modules")); err == nil {
+		if err := os.Symlink(filepath.Join(repo, "node_modules"), filepath.Join(root, "node_modules")); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return root
 }
 

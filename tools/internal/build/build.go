@@ -22,6 +22,7 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/archivemirror/mirror/tools/internal/article"
+	"github.com/archivemirror/mirror/tools/internal/bucket"
 	"github.com/archivemirror/mirror/tools/internal/check"
 	"github.com/archivemirror/mirror/tools/internal/config"
 	"github.com/archivemirror/mirror/tools/internal/content"
@@ -65,6 +66,9 @@ type Options struct {
 	Remap       map[string]*url.URL
 	// ImageProgress, when set, is told how the image stage is going.
 	ImageProgress func(images.Stats)
+	// UploadProgress, when set, is told how the upload to the media
+	// bucket is going.
+	UploadProgress bucket.Progress
 	// StoreWaiting is called when another run holds the image store.
 	StoreWaiting func()
 	// NoCache ignores and keeps no build cache.
@@ -95,6 +99,7 @@ type run struct {
 	graph       *links.Graph
 	lists       map[string]related.Lists
 	store       *store.Store
+	bucket      *bucket.Bucket // the media bucket; nil: media in the site
 	rewriter    *images.Rewriter
 	used        []string // the store files the articles show
 	repaired    []string // store files found damaged (see images.Localizer)
@@ -111,7 +116,7 @@ type run struct {
 // the build got even when it returns an error.
 func Run(ctx context.Context, opts Options) (*report.Report, error) {
 	r := newRun(opts)
-	return r.report, r.phases(ctx, r.setup, r.read, r.check, r.links, r.related, r.localize, r.transform, r.gate, r.render, r.index, r.publish)
+	return r.report, r.phases(ctx, r.setup, r.read, r.check, r.links, r.related, r.localize, r.transform, r.gate, r.upload, r.render, r.index, r.publish)
 }
 
 // Links runs what the link report needs.
@@ -182,6 +187,12 @@ func (r *run) setup(ctx context.Context) (err error) {
 		return err
 	}
 	r.checker = r.cfg.Checker(search.Dir)
+	if r.cfg.Media.Enabled() {
+		if r.bucket, err = bucket.Open(ctx, r.cfg.Media, r.paths.BucketListing(r.cfg.Media.Bucket)); err != nil {
+			return fmt.Errorf("%w: %s: [params.mirror.media]: %v", ErrSetup, r.cfg.File, err)
+		}
+		r.cleanups = append(r.cleanups, func() { r.bucket.Close() })
+	}
 	if r.opts.Dest != "" {
 		r.cleanups = append(r.cleanups, publish.EmptyTrash(ctx, r.opts.Dest))
 	}
@@ -263,6 +274,13 @@ func (r *run) localize(ctx context.Context) error {
 	defer st.Unlock()
 	l := images.NewLocalizer(r.cfg.Images, st, r.opts.Remap)
 	l.Offline, l.RetryFailed, l.Progress = r.opts.Offline, r.opts.RetryFailed, r.opts.ImageProgress
+	if r.bucket != nil {
+		// Offline, what the last run knew it held; else listed if unknown.
+		if err := r.bucket.Load(ctx, r.opts.Offline); err != nil {
+			return err
+		}
+		l.Held = r.bucket.Has
+	}
 	refs := reuse.ImageRefs(r.items)
 	stats, err := l.Localize(ctx, refs)
 	r.report.Images, r.repaired = &stats, l.Repaired
@@ -273,8 +291,14 @@ func (r *run) localize(ctx context.Context) error {
 	return err
 }
 
-// mediaPrefix is the URL path stored images are published under.
-func (r *run) mediaPrefix() string { return config.BasePath(r.cfg.BaseURL) + publish.MediaDir + "/" }
+// mediaPrefix is the URL stored images are published under: the media
+// bucket's, or a path of the site.
+func (r *run) mediaPrefix() string {
+	if r.bucket != nil {
+		return r.cfg.Media.Prefix()
+	}
+	return config.BasePath(r.cfg.BaseURL) + publish.MediaDir + "/"
+}
 
 // transform stages every article: the copy an earlier build staged when
 // nothing it depends on changed, else by the document steps (see package
@@ -306,6 +330,20 @@ func (r *run) gate(context.Context) error {
 		return fmt.Errorf("%w: %s", ErrStrict, failure)
 	}
 	return nil
+}
+
+// upload puts the images the pages show into the media bucket, when
+// there is one, before any page showing them is published.
+func (r *run) upload(ctx context.Context) error {
+	r.used = r.rewriter.Used()
+	if r.bucket == nil {
+		return nil
+	}
+	start := time.Now()
+	up, err := r.bucket.Upload(ctx, r.used, r.opts.Offline, func(f string) ([]byte, error) { return os.ReadFile(r.store.Path(f)) }, r.opts.UploadProgress)
+	r.report.Uploaded = &up
+	r.report.AddStage(report.Stage{Name: "upload", Articles: len(r.items), Duration: time.Since(start)})
+	return err
 }
 
 // render renders the site with Hugo beside Dest (see publish.Site). A
@@ -359,7 +397,6 @@ func (r *run) release() {
 	if err := r.cache.Save(); err != nil {
 		r.report.Notices = append(r.report.Notices, "build cache not saved: "+err.Error())
 	}
-	r.used = r.rewriter.Used()
 	r.items, r.graph, r.lists, r.checker, r.rewriter, r.cache = nil, nil, nil, nil, nil, nil
 	r.store = r.store.WithoutManifest()
 	if limit := hugo.MemoryLimit(r.opts.MemoryLimit, r.report.Staged); limit > 0 {
@@ -388,6 +425,9 @@ func (r *run) index(ctx context.Context) error {
 // and swaps it in for Dest.
 func (r *run) publish(context.Context) error {
 	start := time.Now()
+	if r.bucket != nil {
+		r.used = nil // pages show them from the bucket
+	}
 	m, err := r.site.Publish(publish.Media{
 		Used: r.used, Source: func(f string) string { return filepath.FromSlash(r.store.Path(f)) },
 		Repaired: r.repaired, SizesFile: r.paths.MediaSizes(),

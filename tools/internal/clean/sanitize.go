@@ -125,9 +125,11 @@ func policy(cfg Config, mediaPrefix string, remoteImages bool) *bluemonday.Polic
 		p.AllowAttrs("src").OnElements("img")
 		p.AllowAttrs("srcset").Matching(regexp.MustCompile(`^[^<>"'()\\]*$`)).OnElements("img", "source")
 	} else {
-		// Only the site's own files: nothing loads from a third party.
-		p.AllowAttrs("src").Matching(localOrDataImage).OnElements("img")
-		p.AllowAttrs("srcset").Matching(localSrcset).OnElements("img", "source")
+		// Only the site's own files and its media bucket: nothing loads
+		// from a third party.
+		src, srcset := localImage(mediaPrefix)
+		p.AllowAttrs("src").Matching(src).OnElements("img")
+		p.AllowAttrs("srcset").Matching(srcset).OnElements("img", "source")
 	}
 	p.AllowAttrs("sizes").Matching(regexp.MustCompile(`^[^<>"'\\]*$`)).OnElements("img", "source")
 	p.AllowAttrs("alt").Matching(safeAlt).OnElements("img")
@@ -149,12 +151,22 @@ func policy(cfg Config, mediaPrefix string, remoteImages bool) *bluemonday.Polic
 	return p
 }
 
-// localOrDataImage is an image on the site itself (a path, not a
-// protocol-relative //host URL) or inline data.
-var localOrDataImage = regexp.MustCompile(`^(/[^/\\]|data:image/)`)
-
-// localSrcset is a srcset whose every candidate is on the site itself.
-var localSrcset = regexp.MustCompile(`^\s*/[^/\\,\s][^,\s]*(\s+[\d.]+[wx])?(\s*,\s*/[^/\\,\s][^,\s]*(\s+[\d.]+[wx])?)*\s*$`)
+// localImage matches an img src on the site itself (a path, not a
+// protocol-relative //host URL) or inline data, and a srcset whose every
+// candidate is on the site; with media in a bucket (mediaPrefix an
+// http(s) address), also the bucket's store files.
+func localImage(mediaPrefix string) (src, srcset *regexp.Regexp) {
+	local, srcLocal := `/[^/\\,\s][^,\s]*`, `/[^/\\]|data:image/`
+	if strings.HasPrefix(mediaPrefix, "http://") || strings.HasPrefix(mediaPrefix, "https://") {
+		stored := regexp.QuoteMeta(mediaPrefix) + `[0-9a-f]{2}/[0-9a-f]{32}\.[a-z0-9]+`
+		local = `(?:` + local + `|` + stored + `)`
+		srcLocal += `|` + stored + `$`
+	}
+	candidate := local + `(\s+[\d.]+[wx])?`
+	src = regexp.MustCompile(`^(?:` + srcLocal + `)`)
+	srcset = regexp.MustCompile(`^\s*` + candidate + `(\s*,\s*` + candidate + `)*\s*$`)
+	return src, srcset
+}
 
 // safeAlt allows any text in alt: the renderer escapes it.
 var safeAlt = regexp.MustCompile(`^[^\x00]*$`)

@@ -29,3 +29,32 @@ func TestStyleFilter(t *testing.T) {
 		}
 	}
 }
+
+// With the media in a bucket, images load from its public address, and
+// from nowhere else.
+func TestImagesFromTheMediaBucket(t *testing.T) {
+	s := NewSanitizer(NewDefaultConfig(), "https://media.example.org/m/", false)
+	const f = "ab/ab0123456789abcdef0123456789abcd.jpg"
+	const g = "cd/cd0123456789abcdef0123456789abcd.png"
+	tests := []struct{ in, want string }{
+		{`<img src="https://media.example.org/m/` + f + `">`, `<img src="https://media.example.org/m/` + f + `"/>`},
+		{`<img src="https://media.example.org/m/` + f + `" srcset="https://media.example.org/m/` + g + ` 240w, /x/y.png 540w">`,
+			`<img src="https://media.example.org/m/` + f + `" srcset="https://media.example.org/m/` + g + ` 240w, /x/y.png 540w"/>`},
+		{`<img src="/media/ab/c.png">`, `<img src="/media/ab/c.png"/>`},
+		{`<img src="https://media.example.org/m/../` + f + `">`, ` `},
+		{`<img src="https://media.example.org/` + f + `">`, ` `},
+		{`<img src="https://media.example.org/m/` + f + `?track=1">`, ` `},
+		{`<img src="https://media.example.org.evil.example/m/` + f + `">`, ` `},
+		{`<img src="https://evil.example/m/` + f + `">`, ` `},
+		{`<img src="/x.png" srcset="https://evil.example/m/` + g + ` 2x">`, `<img src="/x.png"/>`},
+	}
+	for _, tt := range tests {
+		a := &article.Article{Body: []byte(tt.in)}
+		if err := s.Sanitize(t.Context(), a); err != nil {
+			t.Fatal(err)
+		}
+		if string(a.Body) != tt.want {
+			t.Errorf("%s\n got  %s\n want %s", tt.in, a.Body, tt.want)
+		}
+	}
+}

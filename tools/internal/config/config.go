@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/archivemirror/mirror/tools/internal/article"
+	"github.com/archivemirror/mirror/tools/internal/bucket"
 	"github.com/archivemirror/mirror/tools/internal/clean"
 	"github.com/archivemirror/mirror/tools/internal/images"
 	"github.com/archivemirror/mirror/tools/internal/stage"
@@ -44,6 +45,7 @@ type Config struct {
 	Clean    clean.Config    `json:"clean"`
 	Stage    stage.Config    `json:"stage"`
 	Limits   article.Limits  `json:"limits"`
+	Media    bucket.Config   `json:"media"`
 }
 
 // Default returns the settings of a site that configures nothing.
@@ -57,6 +59,7 @@ func Default() Config {
 		Clean:          clean.NewDefaultConfig(),
 		Stage:          stage.NewDefaultConfig(),
 		Limits:         article.NewDefaultLimits(),
+		Media:          bucket.NewDefaultConfig(),
 	}
 }
 
@@ -163,6 +166,9 @@ func (c *Config) check() error {
 	}
 	if err := c.Limits.Validate(); err != nil {
 		return fmt.Errorf("%s: [params.mirror.limits]: %w", c.File, err)
+	}
+	if err := c.Media.Validate(); err != nil {
+		return fmt.Errorf("%s: [params.mirror.media]: %w", c.File, err)
 	}
 	return nil
 }

@@ -35,6 +35,9 @@ type Localizer struct {
 	// Repaired lists the store files found missing or damaged (and
 	// removed): a site that published them holds bad copies.
 	Repaired []string
+	// Held, when set, says whether a store file is kept elsewhere (the
+	// media bucket): one missing from the disk is then not fetched again.
+	Held func(name string) bool
 
 	placeholders *placeholderDetector
 	mu           sync.Mutex
@@ -147,7 +150,7 @@ func (l *Localizer) one(ctx context.Context, ref Ref) outcome {
 	m := l.store.Manifest()
 	prev, known := m.Get(ref.Key)
 	if known && prev.Status == store.OK {
-		if l.store.Intact(prev.File) {
+		if l.present(prev.File) {
 			if err := l.completeVariants(l.intactVariants(prev)); err != nil {
 				l.fail(ref, prev, err, true)
 				return outcome{kind: "failed"}
@@ -192,7 +195,7 @@ var errDamaged = errors.New("the stored file is missing or damaged")
 func (l *Localizer) intactVariants(e store.Entry) store.Entry {
 	kept := e.Variants[:0:0]
 	for _, v := range e.Variants {
-		if l.store.Intact(v.File) {
+		if l.present(v.File) {
 			kept = append(kept, v)
 		} else {
 			l.repairedFile(v.File)
@@ -203,6 +206,12 @@ func (l *Localizer) intactVariants(e store.Entry) store.Entry {
 		l.store.Manifest().Set(e)
 	}
 	return e
+}
+
+// present says whether a store file is intact on the disk, or held in
+// the bucket.
+func (l *Localizer) present(name string) bool {
+	return l.store.Intact(name) || (l.Held != nil && l.Held(name))
 }
 
 // repaired notes the files of an image found missing or damaged.
@@ -269,8 +278,8 @@ func (l *Localizer) completeVariants(e store.Entry) error {
 			missing = true
 		}
 	}
-	if !missing {
-		return nil
+	if !missing || !l.store.Intact(e.File) {
+		return nil // or held in the bucket only: made when it is pulled
 	}
 	data, err := afero.ReadFile(l.store.Fs(), l.store.Path(e.File))
 	if err != nil {

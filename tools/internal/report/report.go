@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/archivemirror/mirror/tools/internal/article"
+	"github.com/archivemirror/mirror/tools/internal/bucket"
 	"github.com/archivemirror/mirror/tools/internal/images"
 	"github.com/archivemirror/mirror/tools/internal/links"
 	"github.com/archivemirror/mirror/tools/internal/pipeline"
@@ -46,6 +47,8 @@ type Report struct {
 	Notices []string      `json:"notices,omitempty"`
 	Images  *images.Stats `json:"images,omitempty"`
 	Links   *links.Counts `json:"links,omitempty"`
+	// Uploaded is what went to the media bucket, when there is one.
+	Uploaded *bucket.Uploaded `json:"uploaded,omitempty"`
 	// ImageFailures are the images that could not be localized, and why.
 	ImageFailures []ImageFailure    `json:"image_failures,omitempty"`
 	Findings      []article.Finding `json:"findings"`
@@ -209,6 +212,9 @@ func (r *Report) WriteSummary(w io.Writer) {
 	}
 	if r.Links != nil {
 		fmt.Fprintf(w, "  %s\n", r.Links)
+	}
+	if u := r.Uploaded; u != nil {
+		fmt.Fprintf(w, "  media bucket: %s uploaded (%.1f MB), %d already there\n", Plural(u.Files, "file"), float64(u.Bytes)/1e6, u.Held)
 	}
 	for _, n := range r.Notices {
 		fmt.Fprintf(w, "  note: %s\n", n)

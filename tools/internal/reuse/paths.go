@@ -2,8 +2,11 @@ package reuse
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/cespare/xxhash/v2"
 )
 
 // DirName is the build cache's directory, under the mirror's root.
@@ -43,6 +46,12 @@ func (p Paths) Fixity() string { return p.in("store-fixity.bin") }
 // Published is the record of how the site's files were made (see
 // publish.Record).
 func (p Paths) Published() string { return p.in("published") }
+
+// BucketListing keeps what the media bucket of that URL holds (see
+// package bucket).
+func (p Paths) BucketListing(bucketURL string) string {
+	return p.in(fmt.Sprintf("bucket-%016x.txt", xxhash.Sum64String(bucketURL)))
+}
 
 // MediaSizes is the record of the published media's sizes (see
 // publish.Media).

@@ -110,6 +110,23 @@ func Name(data []byte, ext string) string {
 	return h[:2] + "/" + h + "." + strings.TrimPrefix(ext, ".")
 }
 
+// ValidName says whether name is a content address as Name writes it
+// (anything else, in a bucket or a directory, is not the store's).
+func ValidName(name string) bool {
+	shard, file, ok := strings.Cut(name, "/")
+	hash, ext, _ := strings.Cut(file, ".")
+	if !ok || len(shard) != 2 || len(hash) != 32 || !strings.HasPrefix(hash, shard) || ext == "" || strings.ContainsAny(ext, "/.") {
+		return false
+	}
+	_, err := hex.DecodeString(hash)
+	return err == nil && strings.ToLower(hash) == hash
+}
+
+// Holds says whether data are the bytes the name is the address of.
+func Holds(name string, data []byte) bool {
+	return name == Name(data, path.Ext(name))
+}
+
 // Put stores data under its content address and returns the name. A file
 // already there holds the same bytes, so it is not written again.
 func (s *Store) Put(data []byte, ext string) (string, error) {

@@ -52,6 +52,19 @@ func Open(ctx context.Context, cfg Config, listingFile string) (*Bucket, error) 
 	return &Bucket{cfg: cfg, name: name, b: b, listing: newListing(listingFile, name)}, nil
 }
 
+// ForBuild opens and loads (see Load) the bucket when cfg names one;
+// else it returns nil, a bucket that holds nothing and needs no closing.
+func ForBuild(ctx context.Context, cfg Config, listingFile string, offline bool) (*Bucket, error) {
+	if !cfg.Enabled() {
+		return nil, nil
+	}
+	b, err := Open(ctx, cfg, listingFile)
+	if err == nil {
+		err = b.Load(ctx, offline)
+	}
+	return b, err
+}
+
 // credentials checks an S3 bucket has its credentials in the standard
 // environment variables, the one place they are taken from (the SDK would
 // otherwise ask an instance metadata service, and fail after a long wait).
@@ -67,9 +80,12 @@ func credentials(raw string) error {
 }
 
 // Close lets go of the bucket.
-func (b *Bucket) Close() error {
+func (b *Bucket) Close() {
+	if b == nil {
+		return
+	}
 	b.listing.close()
-	return b.b.Close()
+	b.b.Close()
 }
 
 // Name is the bucket as messages show it.
@@ -80,7 +96,7 @@ func (b *Bucket) Name() string { return b.name }
 // files): a build asks for nothing per image. Offline, what is not kept
 // is not known.
 func (b *Bucket) Load(ctx context.Context, offline bool) error {
-	if b.listing.load() {
+	if b == nil || b.listing.load() {
 		return nil
 	}
 	if offline {
@@ -92,7 +108,7 @@ func (b *Bucket) Load(ctx context.Context, offline bool) error {
 }
 
 // Has says whether the named file is known to be in the bucket.
-func (b *Bucket) Has(name string) bool { return b.listing.has(name) }
+func (b *Bucket) Has(name string) bool { return b != nil && b.listing.has(name) }
 
 // List lists the store files in the bucket, with their sizes, and keeps
 // the listing for the next runs. Objects not named as store files are

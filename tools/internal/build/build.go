@@ -12,11 +12,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"net/url"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"time"
 
 	"github.com/spf13/afero"
@@ -64,10 +62,9 @@ type Options struct {
 	Offline     bool
 	RetryFailed bool
 	Remap       map[string]*url.URL
-	// ImageProgress, when set, is told how the image stage is going.
-	ImageProgress func(images.Stats)
-	// UploadProgress, when set, is told how the upload to the media
-	// bucket is going.
+	// ImageProgress and UploadProgress, when set, are told how the image
+	// stage and the upload to the media bucket are going.
+	ImageProgress  func(images.Stats)
 	UploadProgress bucket.Progress
 	// StoreWaiting is called when another run holds the image store.
 	StoreWaiting func()
@@ -116,7 +113,7 @@ type run struct {
 // the build got even when it returns an error.
 func Run(ctx context.Context, opts Options) (*report.Report, error) {
 	r := newRun(opts)
-	return r.report, r.phases(ctx, r.setup, r.read, r.check, r.links, r.related, r.localize, r.transform, r.gate, r.upload, r.render, r.index, r.publish)
+	return r.report, r.phases(ctx, r.setup, r.read, r.check, r.links, r.related, r.localize, r.transform, r.gate, r.render, r.index, r.publish)
 }
 
 // Links runs what the link report needs.
@@ -187,12 +184,10 @@ func (r *run) setup(ctx context.Context) (err error) {
 		return err
 	}
 	r.checker = r.cfg.Checker(search.Dir)
-	if r.cfg.Media.Enabled() {
-		if r.bucket, err = bucket.Open(ctx, r.cfg.Media, r.paths.BucketListing(r.cfg.Media.Bucket)); err != nil {
-			return fmt.Errorf("%w: %s: [params.mirror.media]: %v", ErrSetup, r.cfg.File, err)
-		}
-		r.cleanups = append(r.cleanups, func() { r.bucket.Close() })
+	if r.bucket, err = bucket.ForBuild(ctx, r.cfg.Media, r.paths.BucketListing(r.cfg.Media.Bucket), r.opts.Offline); err != nil {
+		return fmt.Errorf("%w: %s: [params.mirror.media]: %v", ErrSetup, r.cfg.File, err)
 	}
+	r.cleanups = append(r.cleanups, r.bucket.Close)
 	if r.opts.Dest != "" {
 		r.cleanups = append(r.cleanups, publish.EmptyTrash(ctx, r.opts.Dest))
 	}
@@ -274,30 +269,15 @@ func (r *run) localize(ctx context.Context) error {
 	defer st.Unlock()
 	l := images.NewLocalizer(r.cfg.Images, st, r.opts.Remap)
 	l.Offline, l.RetryFailed, l.Progress = r.opts.Offline, r.opts.RetryFailed, r.opts.ImageProgress
-	if r.bucket != nil {
-		// Offline, what the last run knew it held; else listed if unknown.
-		if err := r.bucket.Load(ctx, r.opts.Offline); err != nil {
-			return err
-		}
-		l.Held = r.bucket.Has
-	}
+	l.Held = r.bucket.Has
 	refs := reuse.ImageRefs(r.items)
 	stats, err := l.Localize(ctx, refs)
 	r.report.Images, r.repaired = &stats, l.Repaired
 	r.report.AddImages(st.Manifest(), refs, l.Repaired)
 	r.report.AddStage(report.Stage{Name: "localize", Articles: len(r.items), Duration: time.Since(start), CPU: report.CPUTime() - cpu})
 	r.store = st
-	r.rewriter = images.NewRewriter(r.cfg.Images, st.Manifest(), r.mediaPrefix())
+	r.rewriter = images.NewRewriter(r.cfg.Images, st.Manifest(), r.cfg.MediaPrefix(publish.MediaDir))
 	return err
-}
-
-// mediaPrefix is the URL stored images are published under: the media
-// bucket's, or a path of the site.
-func (r *run) mediaPrefix() string {
-	if r.bucket != nil {
-		return r.cfg.Media.Prefix()
-	}
-	return config.BasePath(r.cfg.BaseURL) + publish.MediaDir + "/"
 }
 
 // transform stages every article: the copy an earlier build staged when
@@ -306,7 +286,7 @@ func (r *run) mediaPrefix() string {
 func (r *run) transform(ctx context.Context) error {
 	x := &transform.Archive{
 		Graph: r.graph, Lists: r.lists, Manifest: r.store.Manifest(), Rewriter: r.rewriter, Checker: r.checker,
-		Clean: r.cfg.Clean, RefPrefix: r.refPrefix, MediaPrefix: r.mediaPrefix(), LoadRemote: r.cfg.Images.Remote == "load",
+		Clean: r.cfg.Clean, RefPrefix: r.refPrefix, MediaPrefix: r.cfg.MediaPrefix(publish.MediaDir), LoadRemote: r.cfg.Images.Remote == "load",
 	}
 	var err error
 	r.transformed, err = x.Run(ctx, r.items, r.stage, r.cache, r.opts.Jobs)
@@ -330,20 +310,6 @@ func (r *run) gate(context.Context) error {
 		return fmt.Errorf("%w: %s", ErrStrict, failure)
 	}
 	return nil
-}
-
-// upload puts the images the pages show into the media bucket, when
-// there is one, before any page showing them is published.
-func (r *run) upload(ctx context.Context) error {
-	r.used = r.rewriter.Used()
-	if r.bucket == nil {
-		return nil
-	}
-	start := time.Now()
-	up, err := r.bucket.Upload(ctx, r.used, r.opts.Offline, func(f string) ([]byte, error) { return os.ReadFile(r.store.Path(f)) }, r.opts.UploadProgress)
-	r.report.Uploaded = &up
-	r.report.AddStage(report.Stage{Name: "upload", Articles: len(r.items), Duration: time.Since(start)})
-	return err
 }
 
 // render renders the site with Hugo beside Dest (see publish.Site). A
@@ -397,14 +363,10 @@ func (r *run) release() {
 	if err := r.cache.Save(); err != nil {
 		r.report.Notices = append(r.report.Notices, "build cache not saved: "+err.Error())
 	}
+	r.used = r.rewriter.Used()
 	r.items, r.graph, r.lists, r.checker, r.rewriter, r.cache = nil, nil, nil, nil, nil, nil
 	r.store = r.store.WithoutManifest()
-	if limit := hugo.MemoryLimit(r.opts.MemoryLimit, r.report.Staged); limit > 0 {
-		debug.SetMemoryLimit(limit)
-		if limit < math.MaxInt64 {
-			r.report.MemoryLimit = limit
-		}
-	}
+	r.report.MemoryLimit = hugo.SetMemoryLimit(r.opts.MemoryLimit, r.report.Staged)
 }
 
 // index builds the search index, unless --no-search.
@@ -423,16 +385,14 @@ func (r *run) index(ctx context.Context) error {
 
 // publish puts the images the articles show into the site, measures it
 // and swaps it in for Dest.
-func (r *run) publish(context.Context) error {
+func (r *run) publish(ctx context.Context) error {
 	start := time.Now()
-	if r.bucket != nil {
-		r.used = nil // pages show them from the bucket
-	}
-	m, err := r.site.Publish(publish.Media{
+	m, err := r.site.Publish(ctx, publish.Media{
 		Used: r.used, Source: func(f string) string { return filepath.FromSlash(r.store.Path(f)) },
 		Repaired: r.repaired, SizesFile: r.paths.MediaSizes(),
+		Bucket: r.bucket, Offline: r.opts.Offline, UploadProgress: r.opts.UploadProgress,
 	})
-	r.report.SiteFiles, r.report.SiteBytes = m.Files, m.Bytes
+	r.report.SiteFiles, r.report.SiteBytes, r.report.Uploaded = m.Files, m.Bytes, m.Uploaded
 	r.report.Notices = append(r.report.Notices, m.Notices...)
 	r.report.AddStage(report.Stage{Name: "publish", Articles: r.report.Staged, Duration: time.Since(start)})
 	return err

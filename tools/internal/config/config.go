@@ -111,6 +111,15 @@ func LoadFor(siteDir, baseURL string) (Config, error) {
 	return cfg, nil
 }
 
+// MediaPrefix is the URL stored images are published under: the media
+// bucket's public address, or the site's directory dir.
+func (c Config) MediaPrefix(dir string) string {
+	if c.Media.Enabled() {
+		return c.Media.Prefix()
+	}
+	return BasePath(c.BaseURL) + dir + "/"
+}
+
 // Checker is the validator of the site's articles: its rules, limits,
 // and the paths its own pages and files take (extra: the search index's).
 func (c Config) Checker(extra ...string) *validate.Checker {

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	"github.com/bep/logg"
@@ -223,4 +225,18 @@ func MemoryLimit(asked int64, n int) int64 {
 		return 0
 	}
 	return MemoryBudget(n)
+}
+
+// SetMemoryLimit sets MemoryLimit(asked, n) as the process's soft memory
+// limit and returns it, 0 when it sets none.
+func SetMemoryLimit(asked int64, n int) int64 {
+	limit := MemoryLimit(asked, n)
+	if limit <= 0 {
+		return 0
+	}
+	debug.SetMemoryLimit(limit)
+	if limit == math.MaxInt64 {
+		return 0
+	}
+	return limit
 }

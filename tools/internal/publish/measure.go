@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/archivemirror/mirror/tools/internal/bucket"
 )
 
 // Hosting limits a mirror's site must fit in.
@@ -20,6 +22,8 @@ type Measure struct {
 	Files   int
 	Bytes   int64
 	Notices []string
+	// Uploaded is what went to the media bucket, when there is one.
+	Uploaded *bucket.Uploaded
 }
 
 // measure counts the site's files and bytes: the pages Hugo published (by

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/afero"
 
+	"github.com/archivemirror/mirror/tools/internal/bucket"
 	"github.com/archivemirror/mirror/tools/internal/codec"
 	"github.com/archivemirror/mirror/tools/internal/pipeline"
 	"github.com/archivemirror/mirror/tools/internal/safefile"
@@ -36,6 +37,12 @@ type Media struct {
 	// file is named by its bytes, so its size never changes, and the site
 	// is measured without a stat per image.
 	SizesFile string
+	// Bucket, when set, is where the media are published instead of the
+	// site (offline: only checked to hold them all), and UploadProgress
+	// is told how their upload is going.
+	Bucket         *bucket.Bucket
+	Offline        bool
+	UploadProgress bucket.Progress
 }
 
 // Publish puts the media into the site, saves the record of how its
@@ -43,7 +50,7 @@ type Media struct {
 // previous site's media directory is moved over rather than rebuilt (a
 // rename, whatever its size), then completed and pruned; if the swap
 // fails it goes back.
-func (s *Site) Publish(media Media) (Measure, error) {
+func (s *Site) Publish(ctx context.Context, media Media) (Measure, error) {
 	dir := filepath.Join(s.dir, MediaDir)
 	oldDir := filepath.Join(s.dest, MediaDir)
 	moved := os.Rename(oldDir, dir) == nil
@@ -52,8 +59,12 @@ func (s *Site) Publish(media Media) (Measure, error) {
 	if err == nil {
 		err = s.opts.Record.Save(s.opts.RecordDir)
 	}
+	if err == nil && media.Bucket != nil {
+		m.Uploaded, err = upload(ctx, media)
+		media.Used = nil // the pages show them from the bucket
+	}
 	if err == nil {
-		m, err = s.putMedia(dir, media, present)
+		m, err = s.putMedia(dir, media, present, m.Uploaded)
 	}
 	if err == nil {
 		err = swapDir(s.dir, s.dest)
@@ -64,8 +75,16 @@ func (s *Site) Publish(media Media) (Measure, error) {
 	return m, err
 }
 
+// upload puts the media in use the bucket lacks into it, before any
+// page showing them is published.
+func upload(ctx context.Context, media Media) (*bucket.Uploaded, error) {
+	read := func(f string) ([]byte, error) { return os.ReadFile(media.Source(f)) }
+	up, err := media.Bucket.Upload(ctx, media.Used, media.Offline, read, media.UploadProgress)
+	return &up, err
+}
+
 // putMedia makes dir hold the media in use, and measures the site.
-func (s *Site) putMedia(dir string, media Media, present map[string]bool) (Measure, error) {
+func (s *Site) putMedia(dir string, media Media, present map[string]bool, uploaded *bucket.Uploaded) (Measure, error) {
 	for _, f := range media.Repaired {
 		if present[f] {
 			delete(present, f)
@@ -83,7 +102,9 @@ func (s *Site) putMedia(dir string, media Media, present map[string]bool) (Measu
 	if err != nil {
 		return Measure{}, err
 	}
-	return measure(s.dir, s.fs.Files(), s.opts.Extra, len(used), bytes)
+	m, err := measure(s.dir, s.fs.Files(), s.opts.Extra, len(used), bytes)
+	m.Uploaded = uploaded
+	return m, err
 }
 
 // removeUnused removes the media the site no longer shows (left from the

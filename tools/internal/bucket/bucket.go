@@ -134,6 +134,11 @@ func (b *Bucket) List(ctx context.Context) (map[string]int64, error) {
 	return files, nil
 }
 
+// ErrCorrupt is the error of reading a file whose bytes the server
+// itself found changed since they were written (the checksum it keeps
+// with them does not match).
+var ErrCorrupt = errors.New("corrupt in the bucket")
+
 // Read reads a file of the bucket.
 func (b *Bucket) Read(ctx context.Context, name string) ([]byte, error) {
 	var data []byte
@@ -141,11 +146,16 @@ func (b *Bucket) Read(ctx context.Context, name string) ([]byte, error) {
 		data, err = b.b.ReadAll(ctx, name)
 		return err
 	})
+	if err != nil && corrupt(err) {
+		return nil, fmt.Errorf("bucket %s: %s: %w (%v)", b.name, name, ErrCorrupt, err)
+	}
 	if err != nil {
 		return nil, b.explain(name, err)
 	}
 	return data, nil
 }
+
+func corrupt(err error) bool { return strings.Contains(err.Error(), "checksum did not match") }
 
 // Delete removes a file from the bucket, and from what it is known to
 // hold.
@@ -204,7 +214,7 @@ func transient(err error) bool {
 	case gcerrors.NotFound, gcerrors.PermissionDenied, gcerrors.InvalidArgument, gcerrors.Canceled, gcerrors.FailedPrecondition:
 		return false
 	}
-	return credentialProblem(err) == ""
+	return credentialProblem(err) == "" && !corrupt(err)
 }
 
 // explain wraps a bucket error with what was being done and, when the

@@ -6,8 +6,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/spf13/afero"
 
 	"github.com/archivemirror/mirror/tools/internal/mirrortest"
 	"github.com/archivemirror/mirror/tools/internal/store"
@@ -228,6 +231,85 @@ func TestConfigValidate(t *testing.T) {
 		err := cfg.Validate()
 		if (c.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), c.want)) {
 			t.Errorf("%q %q: %v, want %q", c.bucket, c.public, err, c.want)
+		}
+	}
+}
+
+// verify finds a corrupted and a missing object; gc lists exactly the
+// unused ones and deletes them only when asked; pull stores what the
+// local store lacks, never a corrupt file.
+func TestMaintenanceAgainstS3(t *testing.T) {
+	s := mirrortest.StartS3(t)
+	names, read := files(10)
+	b := openTest(t, s.URL(s.Bucket), s.PublicURL(), filepath.Join(t.TempDir(), "listing.txt"))
+	if err := b.Load(t.Context(), false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Upload(t.Context(), names, false, read, nil); err != nil {
+		t.Fatal(err)
+	}
+	corrupt, missing := names[2], names[7]
+	if err := os.WriteFile(s.Object(corrupt), []byte("damaged"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(s.Object(missing)); err != nil {
+		t.Fatal(err)
+	}
+
+	v, err := Verify(t.Context(), b, names, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(v.Missing, []string{missing}) || !slices.Equal(v.Corrupt, []string{corrupt}) || v.Checked != 9 {
+		t.Errorf("verify: %+v", v)
+	}
+	if b.Has(corrupt) || b.Has(missing) {
+		t.Error("a corrupt or missing file is still counted as held")
+	}
+	// The next upload puts them back.
+	up, err := b.Upload(t.Context(), names, false, read, nil)
+	if err != nil || up.Files != 2 {
+		t.Fatalf("re-upload: %+v, %v", up, err)
+	}
+	if v, _ := Verify(t.Context(), b, names, nil); !v.OK() {
+		t.Errorf("after the re-upload: %+v", v)
+	}
+
+	used := names[:6]
+	want := slices.Sorted(slices.Values(names[6:]))
+	unused, _, err := Unused(t.Context(), b, used, false)
+	if err != nil || !slices.Equal(unused, want) {
+		t.Fatalf("gc dry run: %v, %v; want %v", unused, err, want)
+	}
+	if mirrortest.Count(s.Requests(t), "DeleteObject") != 0 {
+		t.Fatal("the dry run deleted")
+	}
+	if unused, _, err = Unused(t.Context(), b, used, true); err != nil || !slices.Equal(unused, want) {
+		t.Fatalf("gc: %v, %v", unused, err)
+	}
+	listed, _ := b.List(t.Context())
+	if len(listed) != 6 {
+		t.Errorf("after gc the bucket holds %d files, want 6", len(listed))
+	}
+	for _, n := range used {
+		if _, ok := listed[n]; !ok {
+			t.Errorf("gc deleted %s, in use", n)
+		}
+	}
+
+	// Pull into an empty store: every file, bytes checked.
+	os.WriteFile(s.Object(names[0]), []byte("damaged"), 0o644)
+	st, err := store.Open(afero.NewOsFs(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Pull(t.Context(), b, st, nil)
+	if err != nil || p.Files != 5 || !slices.Equal(p.Corrupt, []string{names[0]}) {
+		t.Fatalf("pull: %+v, %v", p, err)
+	}
+	for _, n := range used[1:] {
+		if !st.Intact(n) {
+			t.Errorf("%s not pulled", n)
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
+	"github.com/archivemirror/mirror/tools/internal/bucket"
 	"github.com/archivemirror/mirror/tools/internal/build"
 	"github.com/archivemirror/mirror/tools/internal/images"
 )
@@ -40,6 +41,7 @@ func (f *imageFlags) apply(opts *build.Options, progressTo io.Writer) error {
 	opts.StoreWaiting = func() { fmt.Fprintln(progressTo, "waiting for another run to release the image store...") }
 	if !f.quiet {
 		opts.ImageProgress = newProgress(progressTo)
+		opts.UploadProgress = newUploadProgress(progressTo, "uploading to the media bucket:")
 	}
 	return nil
 }
@@ -60,14 +62,28 @@ func parseRemap(specs []string) (map[string]*url.URL, error) {
 // newProgress reports image progress: a line redrawn in place on a
 // terminal, a plain line every few seconds otherwise (CI logs).
 func newProgress(w io.Writer) func(images.Stats) {
+	line := newProgressLine(w)
+	return func(s images.Stats) {
+		line(s.Done == s.Images, fmt.Sprintf("images %d/%d, %.1f MB, %d failed", s.Done, s.Images, float64(s.Bytes)/1e6, s.Failed))
+	}
+}
+
+// newUploadProgress reports how an upload to the media bucket goes.
+func newUploadProgress(w io.Writer, verb string) bucket.Progress {
+	line := newProgressLine(w)
+	return func(done, total int) { line(done == total, fmt.Sprintf("%s %d/%d files", verb, done, total)) }
+}
+
+// newProgressLine shows a progress line: redrawn in place on a terminal,
+// printed every few seconds otherwise, and always when done.
+func newProgressLine(w io.Writer) func(done bool, line string) {
 	f, isFile := w.(*os.File)
 	tty := isFile && term.IsTerminal(int(f.Fd()))
 	var mu sync.Mutex
 	var last time.Time
-	return func(s images.Stats) {
+	return func(done bool, line string) {
 		mu.Lock()
 		defer mu.Unlock()
-		done := s.Done == s.Images
 		every := 5 * time.Second
 		if tty {
 			every = 100 * time.Millisecond
@@ -76,7 +92,6 @@ func newProgress(w io.Writer) func(images.Stats) {
 			return
 		}
 		last = time.Now()
-		line := fmt.Sprintf("images %d/%d, %.1f MB, %d failed", s.Done, s.Images, float64(s.Bytes)/1e6, s.Failed)
 		switch {
 		case tty && done:
 			fmt.Fprintf(w, "\r\033[K%s\n", line)

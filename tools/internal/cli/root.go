@@ -125,6 +125,7 @@ Hugo. content/ itself is never modified by a build.`,
 		newNewArticleCmd(g),
 		newServeCmd(g),
 		newHugoCmd(g),
+		newMediaCmd(g),
 	)
 	return root
 }

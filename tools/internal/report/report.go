@@ -49,6 +49,9 @@ type Report struct {
 	Links   *links.Counts `json:"links,omitempty"`
 	// Uploaded is what went to the media bucket, when there is one.
 	Uploaded *bucket.Uploaded `json:"uploaded,omitempty"`
+	// MediaFiles are the store files of the images the articles show
+	// (what a media bucket must keep).
+	MediaFiles []string `json:"-"`
 	// ImageFailures are the images that could not be localized, and why.
 	ImageFailures []ImageFailure    `json:"image_failures,omitempty"`
 	Findings      []article.Finding `json:"findings"`
@@ -121,8 +124,15 @@ func (r *Report) AddArticle(a *article.Article) {
 // and the store files found damaged (see images.Localizer).
 func (r *Report) AddImages(m *store.Manifest, refs []article.ImageRef, repaired []string) {
 	for _, ref := range refs {
-		if e, ok := m.Get(ref.Key); ok && e.Status == store.Failed {
+		e, ok := m.Get(ref.Key)
+		switch {
+		case ok && e.Status == store.Failed:
 			r.ImageFailures = append(r.ImageFailures, ImageFailure{URL: e.URL, Error: e.Error, Permanent: e.Permanent})
+		case ok:
+			r.MediaFiles = append(r.MediaFiles, e.File)
+			for _, v := range e.Variants {
+				r.MediaFiles = append(r.MediaFiles, v.File)
+			}
 		}
 	}
 	for _, f := range repaired {

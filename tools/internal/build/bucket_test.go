@@ -27,13 +27,8 @@ func bucketSite(t *testing.T, s *mirrortest.S3) *testSite {
 	repo := mirrortest.RepoRoot(t)
 	copyDir(t, filepath.Join(repo, "content"), site.Content)
 	copyDir(t, filepath.Join(repo, "media"), filepath.Join(site.Root, "media"))
-	setting := "\n[params.mirror.media]\n  bucket = \"" + s.URL(s.Bucket) + "\"\n  publicURL = \"" + s.PublicURL() + "\"\n"
-	f, err := os.OpenFile(filepath.Join(site.Site, "hugo.toml"), os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.WriteString(setting)
-	f.Close()
+	appendTo(t, filepath.Join(site.Site, "hugo.toml"),
+		"\n[params.mirror.media]\n  bucket = \""+s.URL(s.Bucket)+"\"\n  publicURL = \""+s.PublicURL()+"\"\n")
 	site.Opts.Offline = false // the images are all in the store: only the bucket is asked
 	return site
 }

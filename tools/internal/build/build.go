@@ -318,7 +318,8 @@ func (r *run) gate(context.Context) error {
 // the whole site.
 func (r *run) render(ctx context.Context) (err error) {
 	start := time.Now()
-	r.site, err = publish.Begin(r.opts.Dest, publish.Options{Record: r.record, RecordDir: r.paths.Published(), Splice: r.stage.Splicer(), Extra: []string{search.Dir}})
+	r.site, err = publish.Begin(r.opts.Dest, publish.Options{Record: r.record, RecordDir: r.paths.Published(), Splice: r.stage.Splicer(),
+		Extra: []string{search.Dir}, Host: r.cfg.Host, BaseURL: r.cfg.BaseURL})
 	if err != nil {
 		return err
 	}
@@ -389,8 +390,7 @@ func (r *run) publish(ctx context.Context) error {
 	start := time.Now()
 	m, err := r.site.Publish(ctx, publish.Media{
 		Used: r.used, Source: func(f string) string { return filepath.FromSlash(r.store.Path(f)) },
-		Repaired: r.repaired, SizesFile: r.paths.MediaSizes(),
-		Bucket: r.bucket, Offline: r.opts.Offline, UploadProgress: r.opts.UploadProgress,
+		Repaired: r.repaired, SizesFile: r.paths.MediaSizes(), Bucket: r.bucket, Offline: r.opts.Offline, UploadProgress: r.opts.UploadProgress,
 	})
 	r.report.SiteFiles, r.report.SiteBytes, r.report.Uploaded = m.Files, m.Bytes, m.Uploaded
 	r.report.Notices = append(r.report.Notices, m.Notices...)

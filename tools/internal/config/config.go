@@ -16,6 +16,7 @@ import (
 	"github.com/archivemirror/mirror/tools/internal/bucket"
 	"github.com/archivemirror/mirror/tools/internal/clean"
 	"github.com/archivemirror/mirror/tools/internal/images"
+	"github.com/archivemirror/mirror/tools/internal/publish"
 	"github.com/archivemirror/mirror/tools/internal/stage"
 	"github.com/archivemirror/mirror/tools/internal/validate"
 )
@@ -46,6 +47,7 @@ type Config struct {
 	Stage    stage.Config    `json:"stage"`
 	Limits   article.Limits  `json:"limits"`
 	Media    bucket.Config   `json:"media"`
+	Host     publish.Host    `json:"host"`
 }
 
 // Default returns the settings of a site that configures nothing.
@@ -60,6 +62,7 @@ func Default() Config {
 		Stage:          stage.NewDefaultConfig(),
 		Limits:         article.NewDefaultLimits(),
 		Media:          bucket.NewDefaultConfig(),
+		Host:           publish.NewDefaultHost(),
 	}
 }
 
@@ -178,6 +181,9 @@ func (c *Config) check() error {
 	}
 	if err := c.Media.Validate(); err != nil {
 		return fmt.Errorf("%s: [params.mirror.media]: %w", c.File, err)
+	}
+	if err := c.Host.Validate(); err != nil {
+		return fmt.Errorf("%s: [params.mirror.host]: %w", c.File, err)
 	}
 	return nil
 }

@@ -130,6 +130,16 @@ func (fs *Fs) Files() map[string]int64 {
 	return fs.files
 }
 
+// Note adds files written into the site other than through fs (after
+// Hugo), to be measured on the disk.
+func (fs *Fs) Note(files ...string) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	for _, f := range files {
+		fs.files[f] = -1
+	}
+}
+
 // Splicing is the time publishing took, all files together: checking each
 // against the record and splicing those not found as they were (spread
 // over Hugo's workers).

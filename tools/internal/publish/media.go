@@ -98,12 +98,16 @@ func (s *Site) putMedia(dir string, media Media, present map[string]bool, upload
 	if err := removeUnused(dir, present, used); err != nil {
 		return Measure{}, err
 	}
-	bytes, err := linkMedia(dir, media, used, present)
+	sizes, err := linkMedia(dir, media, used, present)
 	if err != nil {
 		return Measure{}, err
 	}
-	m, err := measure(s.dir, s.fs.Files(), s.opts.Extra, len(used), bytes)
+	m, err := measure(s.dir, s.fs.Files(), s.opts.Extra, sizes)
 	m.Uploaded = uploaded
+	if err != nil {
+		return m, err
+	}
+	m.Notices, err = s.opts.Host.Check(m)
 	return m, err
 }
 
@@ -135,21 +139,18 @@ func removeUnused(dir string, present, used map[string]bool) error {
 
 // linkMedia puts the store files in use that the site lacks into it: hard
 // links when the store and the site share a file system (instant, no
-// space), copies otherwise. It returns the bytes of the files in use.
-func linkMedia(dir string, media Media, used, present map[string]bool) (int64, error) {
+// space), copies otherwise. It returns the sizes of the files in use.
+func linkMedia(dir string, media Media, used, present map[string]bool) (map[string]int64, error) {
 	sizes := readMediaSizes(media.SizesFile)
 	// Most builds publish the media the last one did: known, in place.
-	var total int64
 	var todo []string
 	for f := range used {
-		if size, ok := sizes[f]; ok && present[f] {
-			total += size
-		} else {
+		if _, ok := sizes[f]; !ok || !present[f] {
 			todo = append(todo, f)
 		}
 	}
 	if len(todo) == 0 && len(sizes) == len(used) {
-		return total, nil // and the record holds just these
+		return sizes, nil // and the record holds just these
 	}
 	todoSizes := make([]int64, len(todo))
 	errs := make([]error, len(todo))
@@ -159,7 +160,7 @@ func linkMedia(dir string, media Media, used, present map[string]bool) (int64, e
 		todoSizes[i], errs[i] = linkMediaFile(media.Source(f), filepath.Join(dir, filepath.FromSlash(f)), present[f])
 	})
 	if err := errors.Join(errs...); err != nil {
-		return 0, err
+		return nil, err
 	}
 	known := make(map[string]int64, len(used))
 	for f := range used {
@@ -168,11 +169,10 @@ func linkMedia(dir string, media Media, used, present map[string]bool) (int64, e
 		}
 	}
 	for i, f := range todo {
-		total += todoSizes[i]
 		known[f] = todoSizes[i]
 	}
 	writeMediaSizes(media.SizesFile, known) // else only measured again
-	return total, nil
+	return known, nil
 }
 
 // linkMediaFile puts the file src at dst, unless it is there (present),

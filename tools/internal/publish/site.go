@@ -46,6 +46,11 @@ type Options struct {
 	// Extra are directories of the site others write (the search
 	// index), measured by walking them.
 	Extra []string
+	// Host is where the site is published: a site over its limits is not.
+	Host Host
+	// BaseURL is the site's, which a split sitemap's index names its
+	// parts by (see splitSitemap).
+	BaseURL string
 }
 
 // Begin takes the directory a site for dest is built in.
@@ -104,13 +109,14 @@ func (s *Site) Rendered() error {
 	if err := s.fs.Failure(); err != nil {
 		return fmt.Errorf("publishing: %w", err)
 	}
-	if s.touched == nil {
-		return nil
+	if s.touched != nil {
+		if err := prune(s.dir, s.held, s.touched); err != nil {
+			return fmt.Errorf("removing old pages from %s: %w", s.dir, err)
+		}
 	}
-	if err := prune(s.dir, s.held, s.touched); err != nil {
-		return fmt.Errorf("removing old pages from %s: %w", s.dir, err)
-	}
-	return nil
+	written, err := splitSitemap(s.dir, s.opts.BaseURL, MaxSitemapURLs)
+	s.fs.Note(written...)
+	return err
 }
 
 // Written is how many files differed from those already there.

@@ -214,7 +214,7 @@ func (r *Report) WriteSummary(w io.Writer) {
 	fmt.Fprintf(w, "%d articles read, %d staged, %d excluded; %d pages built in %s\n",
 		r.Articles, r.Staged, r.Excluded, r.Pages, r.Duration.Round(time.Millisecond))
 	if r.SiteFiles > 0 {
-		fmt.Fprintf(w, "  site: %s, %.1f MB (GitHub Pages allows 1 GB, Cloudflare Pages 20,000 files); %s changed\n",
+		fmt.Fprintf(w, "  site: %s, %.1f MB; %s changed\n",
 			Plural(r.SiteFiles, "file"), float64(r.SiteBytes)/1e6, Plural(r.FilesWritten, "file"))
 	}
 	if r.Images != nil {

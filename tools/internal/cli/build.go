@@ -3,11 +3,13 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/archivemirror/mirror/tools/internal/article"
 	"github.com/archivemirror/mirror/tools/internal/build"
+	"github.com/archivemirror/mirror/tools/internal/images"
 	"github.com/archivemirror/mirror/tools/internal/report"
 	"github.com/archivemirror/mirror/tools/internal/validate"
 )
@@ -40,7 +42,18 @@ other pages (url, aliases, layout, menus, weight, cascade...) are dropped.
 An article with an error is reported (file:line:col: severity rule: message)
 and left out; the others are built and the exit code is 0, unless --strict
 is given, in which case any error, any file refused in content/, or any
-image left remote fails the build with exit code 1. SIGINT or SIGTERM stop
+image left remote by a failure new in this build fails the build with exit
+code 1 (an image that failed for good in an earlier build, such as a 404,
+is reported on every build but does not fail it). Each image left remote
+is printed with its article and URL; in GitHub Actions (GITHUB_ACTIONS=true)
+errors and image failures are also written as workflow annotations.
+
+With [params.mirror.media] bucket set, the images the pages show are
+uploaded to that bucket (once each) and the pages load them from its
+publicURL: the site holds none (see mirror media). The site is measured
+against its host's limits ([params.mirror.host]): over one, the build fails
+before publishing, naming the remedy; a sitemap over 50,000 URLs is split
+under a sitemap index. SIGINT or SIGTERM stop
 the build at once and leave the previous site.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -51,8 +64,7 @@ the build at once and leave the previous site.`,
 			opts.Display = display
 			opts.Log = cmd.ErrOrStderr()
 			r, err := build.Run(cmd.Context(), opts)
-			report.WriteLines(cmd.ErrOrStderr(), r.Findings, article.Error)
-			report.WriteRuleSummary(cmd.ErrOrStderr(), r.Findings, article.Warning, describeRule)
+			writeFindings(cmd, r.Findings)
 			if reportPath != "" {
 				if werr := r.WriteJSON(reportPath); werr != nil {
 					return fail(ExitSetup, fmt.Errorf("writing the report: %w", werr))
@@ -70,7 +82,7 @@ the build at once and leave the previous site.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&reportPath, "report", "", "write a JSON summary of the run to `FILE`")
-	f.BoolVar(&opts.Strict, "strict", false, "fail (exit 1) when any article has an error, a file of content/ is refused or an image is left remote")
+	f.BoolVar(&opts.Strict, "strict", false, "fail (exit 1) when any article has an error, a file of content/ is refused or an image is left remote by a new failure")
 	f.StringVar(&opts.BaseURL, "base-url", "", "override the site's baseURL, e.g. https://user.github.io/archive/")
 	f.IntVar(&opts.Jobs, "jobs", 0, "workers for the stages (default: one per core)")
 	f.BoolVar(&opts.NoCache, "no-cache", false, "ignore the build cache (ROOT/.mirror-cache) and keep none")
@@ -78,6 +90,25 @@ the build at once and leave the previous site.`,
 	f.Var(&memoryLimit{bytes: &opts.MemoryLimit}, "memory-limit", "a soft limit on the build's memory, e.g. 400MiB (as GOMEMLIMIT), or off (default: 96 MiB + 29 KiB per article)")
 	imgFlags.register(f)
 	return cmd
+}
+
+// writeFindings prints the errors and every image left remote (article
+// and URL: an image is worth a line), a line per rule for the other
+// warnings; in GitHub Actions, also as annotations on the files.
+func writeFindings(cmd *cobra.Command, findings []article.Finding) {
+	var lines, summed []article.Finding
+	for _, f := range findings {
+		if f.Severity == article.Error || (f.Severity == article.Warning && f.Stage == images.Stage) {
+			lines = append(lines, f)
+		} else {
+			summed = append(summed, f)
+		}
+	}
+	report.WriteLines(cmd.ErrOrStderr(), lines, article.Warning)
+	report.WriteRuleSummary(cmd.ErrOrStderr(), summed, article.Warning, describeRule)
+	if os.Getenv("GITHUB_ACTIONS") == "true" {
+		report.WriteGitHub(cmd.OutOrStdout(), lines)
+	}
 }
 
 // describeRule says in a few words what a rule's findings mean and what the

@@ -46,16 +46,19 @@ type Localizer struct {
 
 // Stats count what a run did with the images.
 type Stats struct {
-	Images     int   `json:"images"`      // distinct images seen
-	Done       int   `json:"done"`        // of those, handled so far
-	Stored     int   `json:"stored"`      // fetched and stored by this run
-	Cached     int   `json:"cached"`      // already in the store
-	Failed     int   `json:"failed"`      // could not be localized
-	NotAllowed int   `json:"not_allowed"` // on a host not on the allowlist
-	Offline    int   `json:"offline"`     // missing, and --offline
-	Resized    int   `json:"resized"`     // stored after scaling down
-	Bytes      int64 `json:"bytes"`       // bytes downloaded
-	Requests   int64 `json:"requests"`    // HTTP requests sent
+	Images int `json:"images"` // distinct images seen
+	Done   int `json:"done"`   // of those, handled so far
+	Stored int `json:"stored"` // fetched and stored by this run
+	Cached int `json:"cached"` // already in the store
+	Failed int `json:"failed"` // could not be localized
+	// FailedBefore are those of Failed that failed for good in an earlier
+	// run and were not tried again (see RetryFailed).
+	FailedBefore int   `json:"failed_before"`
+	NotAllowed   int   `json:"not_allowed"` // on a host not on the allowlist
+	Offline      int   `json:"offline"`     // missing, and --offline
+	Resized      int   `json:"resized"`     // stored after scaling down
+	Bytes        int64 `json:"bytes"`       // bytes downloaded
+	Requests     int64 `json:"requests"`    // HTTP requests sent
 }
 
 // NewLocalizer returns a localizer for a store. remap sends requests for a
@@ -91,7 +94,7 @@ func (l *Localizer) Localize(ctx context.Context, refs []Ref) (Stats, error) {
 }
 
 type outcome struct {
-	kind    string // stored, cached, failed, not-allowed, offline
+	kind    string // stored, cached, failed, failed-before, not-allowed, offline
 	bytes   int64
 	resized bool
 }
@@ -110,6 +113,9 @@ func (l *Localizer) count(o outcome) {
 		s.NotAllowed++
 	case "offline":
 		s.Offline++
+	case "failed-before":
+		s.Failed++
+		s.FailedBefore++
 	default:
 		s.Failed++
 	}
@@ -164,7 +170,7 @@ func (l *Localizer) one(ctx context.Context, ref Ref) outcome {
 		}
 	}
 	if known && prev.Status == store.Failed && prev.Permanent && !l.RetryFailed {
-		return outcome{kind: "failed"}
+		return outcome{kind: "failed-before"}
 	}
 	if l.Offline {
 		return outcome{kind: "offline"}

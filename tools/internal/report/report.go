@@ -148,10 +148,16 @@ func (r *Report) Exclude(f article.Finding) {
 }
 
 // Strict says what a --strict build fails for: articles excluded, files
-// refused, images left remote; "" for nothing.
+// refused, images left remote by failures new in this build (an image that
+// failed for good in an earlier build, a 404 forever, would otherwise fail
+// every later one; it is reported, not fatal); "" for nothing.
 func (r *Report) Strict() string {
-	if remote := r.Remote(); r.Excluded > 0 || remote > 0 || r.Refused > 0 {
-		return fmt.Sprintf("%d articles excluded, %d files refused, %d images not localized", r.Excluded, r.Refused, remote)
+	remote, before := r.Remote(), 0
+	if s := r.Images; s != nil {
+		remote, before = s.Failed-s.FailedBefore+s.Offline, s.FailedBefore
+	}
+	if r.Excluded > 0 || remote > 0 || r.Refused > 0 {
+		return fmt.Sprintf("%d articles excluded, %d files refused, %d images not localized (and %d that failed for good in earlier builds, not counted)", r.Excluded, r.Refused, remote, before)
 	}
 	return ""
 }

@@ -41,6 +41,7 @@ func main() {
 	out := flag.String("out", filepath.Join(os.TempDir(), "mirror-bench"), "where the archives are generated (kept between runs)")
 	mirror := flag.String("mirror", "bin/mirror", "the mirror binary")
 	flag.BoolVar(&skipCold, "skip-cold", false, "no cold build: keep the image store and cache of the last run (a quick check)")
+	flag.StringVar(&versitygw, "bucket", "", "also build with the images in a media bucket: a new bucket of the S3 server versitygw (this `BINARY`) on loopback")
 	flag.Parse()
 	repo, _ := os.Getwd()
 	exe, _ := filepath.Abs(*mirror)
@@ -56,8 +57,11 @@ func main() {
 	}
 }
 
-// skipCold is -skip-cold.
-var skipCold bool
+// skipCold is -skip-cold; versitygw is -bucket.
+var (
+	skipCold  bool
+	versitygw string
+)
 
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "mirror-bench:", err)
@@ -149,6 +153,13 @@ func bench(repo, exe, dir string, n int) error {
 		return err
 	}
 	ms = append(ms, m)
+	if versitygw != "" {
+		bucketed, err := benchBucket(dir, build)
+		if err != nil {
+			return err
+		}
+		ms = append(ms, bucketed...)
+	}
 	printTable(ms)
 	return nil
 }
@@ -353,6 +364,11 @@ func printTable(ms []measurement) {
 		if im := m.report.Images; im != nil && im.Stored > 0 {
 			fmt.Printf("  %s: %s\n", m.name, im)
 		}
+		fmt.Printf("  %s: public/ %d files, %.1f MB", m.name, m.report.SiteFiles, float64(m.report.SiteBytes)/1e6)
+		if up := m.report.Uploaded; up != nil {
+			fmt.Printf("; media bucket: %d files uploaded (%.1f MB), %d held, media step %s", up.Files, float64(up.Bytes)/1e6, up.Held, secs(up.Duration))
+		}
+		fmt.Println()
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/archivemirror/mirror/tools/internal/pipeline"
 	"github.com/archivemirror/mirror/tools/internal/store"
@@ -17,6 +18,8 @@ type Uploaded struct {
 	Files int   `json:"files"` // uploaded by this run
 	Bytes int64 `json:"bytes"` // their bytes
 	Held  int   `json:"held"`  // already in the bucket
+	// Duration is what finding and uploading them took.
+	Duration time.Duration `json:"duration_ns"`
 }
 
 // Progress is told, after each file, how many of total are done.
@@ -28,9 +31,9 @@ type Progress func(done, total int)
 // bucket confirmed it, so an interrupted upload is completed by the next
 // run; the error lists the files not uploaded.
 // Offline, it only says what it would upload.
-func (b *Bucket) Upload(ctx context.Context, names []string, offline bool, read func(name string) ([]byte, error), progress Progress) (Uploaded, error) {
+func (b *Bucket) Upload(ctx context.Context, names []string, offline bool, read func(name string) ([]byte, error), progress Progress) (up Uploaded, err error) {
+	defer func(start time.Time) { up.Duration = time.Since(start) }(time.Now())
 	var todo []string
-	var up Uploaded
 	for _, n := range names {
 		if b.Has(n) {
 			up.Held++

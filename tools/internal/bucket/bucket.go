@@ -100,7 +100,7 @@ func (b *Bucket) Load(ctx context.Context, offline bool) error {
 		return nil
 	}
 	if offline {
-		b.listing.replace(nil)
+		b.listing.none()
 		return nil
 	}
 	_, err := b.List(ctx)
@@ -157,24 +157,19 @@ func (b *Bucket) Read(ctx context.Context, name string) ([]byte, error) {
 
 func corrupt(err error) bool { return strings.Contains(err.Error(), "checksum did not match") }
 
-// Delete removes a file from the bucket, and from what it is known to
-// hold.
+// Delete removes a file from the bucket. Forget it first: a listing
+// that claims a file the bucket lacks would leave pages without it.
 func (b *Bucket) Delete(ctx context.Context, name string) error {
 	err := b.retry(ctx, func() error { return b.b.Delete(ctx, name) })
 	if err != nil && gcerrors.Code(err) != gcerrors.NotFound {
 		return b.explain(name, err)
 	}
-	b.listing.forget(name)
 	return nil
 }
 
 // Forget drops files from what the bucket is known to hold (found
 // missing or corrupt): the next upload puts them again.
-func (b *Bucket) Forget(names ...string) {
-	for _, n := range names {
-		b.listing.forget(n)
-	}
-}
+func (b *Bucket) Forget(names ...string) error { return b.listing.forget(names...) }
 
 // put writes one file with the headers of an immutable image, and its
 // MD5 so the server refuses bytes damaged on the way; it is known held

@@ -135,10 +135,15 @@ func TestUploadRefusesDamagedFiles(t *testing.T) {
 // why.
 func TestUploadOffline(t *testing.T) {
 	names, read := files(2)
-	b := openTest(t, "mem://", "https://media.example.org/", "")
+	listing := filepath.Join(t.TempDir(), "listing.txt")
+	b := openTest(t, "mem://", "https://media.example.org/", listing)
 	b.Load(t.Context(), true)
 	if _, err := b.Upload(t.Context(), names, true, read, nil); err == nil || !strings.Contains(err.Error(), "--offline") {
 		t.Fatalf("%v", err)
+	}
+	// What an offline run did not know is not kept as known.
+	if _, err := os.Stat(listing); !os.IsNotExist(err) {
+		t.Errorf("an offline run kept a listing: %v", err)
 	}
 }
 

@@ -107,14 +107,25 @@ func (l *listing) replace(files map[string]int64) error {
 	return l.rewrite()
 }
 
-// forget drops a file from the listing.
-func (l *listing) forget(name string) error {
+// none is a listing that knows of nothing, kept in memory only (offline,
+// with none kept: the next run online lists the bucket).
+func (l *listing) none() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if !l.held[name] {
+	l.held = map[string]bool{}
+}
+
+// forget drops files from the listing.
+func (l *listing) forget(names ...string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := len(l.held)
+	for _, name := range names {
+		delete(l.held, name)
+	}
+	if len(l.held) == n {
 		return nil
 	}
-	delete(l.held, name)
 	return l.rewrite()
 }
 

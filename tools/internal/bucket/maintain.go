@@ -135,8 +135,8 @@ func Verify(ctx context.Context, b *Bucket, expected []string, progress Progress
 	slices.Sort(v.Missing)
 	v.Missing = slices.Compact(v.Missing)
 	slices.Sort(v.Corrupt)
-	b.Forget(v.Corrupt...)
-	return v, errors.Join(append(errs, ctx.Err())...)
+	errs = append(errs, b.Forget(v.Corrupt...), ctx.Err())
+	return v, errors.Join(errs...)
 }
 
 // Unused lists the store files in the bucket that no article uses, with
@@ -161,6 +161,9 @@ func Unused(ctx context.Context, b *Bucket, used []string, apply bool) ([]string
 	}
 	if !apply {
 		return unused, bytes, nil
+	}
+	if err := b.Forget(unused...); err != nil {
+		return unused, bytes, err
 	}
 	var mu sync.Mutex
 	var errs []error

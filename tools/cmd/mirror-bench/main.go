@@ -41,7 +41,7 @@ func main() {
 	out := flag.String("out", filepath.Join(os.TempDir(), "mirror-bench"), "where the archives are generated (kept between runs)")
 	mirror := flag.String("mirror", "bin/mirror", "the mirror binary")
 	flag.BoolVar(&skipCold, "skip-cold", false, "no cold build: keep the image store and cache of the last run (a quick check)")
-	flag.StringVar(&versitygw, "bucket", "", "also build with the images in a media bucket: a new bucket of the S3 server versitygw (this `BINARY`) on loopback")
+	flag.StringVar(&versitygwBin, "bucket", "", "also build with the images in a media bucket: a new bucket of the S3 server versitygw (this `BINARY`) on loopback")
 	flag.Parse()
 	repo, _ := os.Getwd()
 	exe, _ := filepath.Abs(*mirror)
@@ -57,10 +57,10 @@ func main() {
 	}
 }
 
-// skipCold is -skip-cold; versitygw is -bucket.
+// skipCold is -skip-cold; versitygwBin is -bucket.
 var (
-	skipCold  bool
-	versitygw string
+	skipCold     bool
+	versitygwBin string
 )
 
 func fail(err error) {
@@ -153,7 +153,7 @@ func bench(repo, exe, dir string, n int) error {
 		return err
 	}
 	ms = append(ms, m)
-	if versitygw != "" {
+	if versitygwBin != "" {
 		bucketed, err := benchBucket(dir, build)
 		if err != nil {
 			return err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/archivemirror/mirror/tools/internal/build"
 	"github.com/archivemirror/mirror/tools/internal/publish"
+	"github.com/archivemirror/mirror/tools/internal/scaffold"
 )
 
 // A site over Cloudflare Pages' 20,000 files is not published: the build
@@ -18,7 +19,12 @@ import (
 // stays as it was.
 func TestSiteOverTheHostsLimit(t *testing.T) {
 	s := newTestSite(t, threeArticles)
-	appendTo(t, filepath.Join(s.Site, "hugo.toml"), "\n[params.mirror.host]\n  name = \"cloudflare-pages\"\n")
+	cfg := filepath.Join(s.Site, "hugo.toml")
+	data, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(cfg, []byte(scaffold.SetTOML(string(data), "params.mirror.host", "name", `"cloudflare-pages"`)), 0o644)
 	s.build(t)
 	before := snapshot(t, s.Opts.Dest)
 
@@ -29,7 +35,7 @@ func TestSiteOverTheHostsLimit(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	_, err := build.Run(context.Background(), s.Opts)
+	_, err = build.Run(context.Background(), s.Opts)
 	if !errors.Is(err, publish.ErrOverLimit) {
 		t.Fatalf("the build did not fail over the limit: %v", err)
 	}

@@ -138,7 +138,7 @@ func bench(repo, exe, dir string, n int) error {
 		ms = append(ms, m)
 		if step.name == "warm build" {
 			// Search indexing on its own line: Pagefind on the built site.
-			if exe, ok := search.Find(repo); ok {
+			if exe, ok := search.FindPagefind(repo); ok {
 				m, err := run("search index (Pagefind)", exe, "--site", filepath.Join(dir, "public"), "--silent")
 				if err != nil {
 					return err

@@ -68,10 +68,9 @@ type Options struct {
 	UploadProgress bucket.Progress
 	// StoreWaiting is called when another run holds the image store.
 	StoreWaiting func()
-	// NoCache ignores and keeps no build cache.
-	NoCache bool
-	// NoSearch skips the search index.
-	NoSearch bool
+	// NoCache ignores and keeps no build cache; NoSearch makes no search
+	// index.
+	NoCache, NoSearch bool
 	// MemoryLimit is the soft memory limit Hugo renders under, in bytes:
 	// 0 sets hugo.MemoryBudget unless GOMEMLIMIT is set, math.MaxInt64
 	// sets none.
@@ -319,7 +318,7 @@ func (r *run) gate(context.Context) error {
 func (r *run) render(ctx context.Context) (err error) {
 	start := time.Now()
 	r.site, err = publish.Begin(r.opts.Dest, publish.Options{Record: r.record, RecordDir: r.paths.Published(), Splice: r.stage.Splicer(),
-		Extra: []string{search.Dir}, Host: r.cfg.Host, BaseURL: r.cfg.BaseURL})
+		Extra: []string{search.Dir}, Carry: []string{search.Dir}, Host: r.cfg.Host, BaseURL: r.cfg.BaseURL})
 	if err != nil {
 		return err
 	}
@@ -370,17 +369,18 @@ func (r *run) release() {
 	r.report.MemoryLimit = hugo.SetMemoryLimit(r.opts.MemoryLimit, r.report.Staged)
 }
 
-// index builds the search index, unless --no-search.
+// index updates the site's search index from the staged articles, in
+// proportion to what changed (see package search), unless --no-search.
 func (r *run) index(ctx context.Context) error {
 	if r.opts.NoSearch {
 		return nil
 	}
-	d, notice, err := search.Run(ctx, r.opts.Root, r.site.Dir())
-	if notice != "" {
-		r.report.Notices = append(r.report.Notices, notice)
-		return nil
+	dir, err := r.site.Carry(search.Dir)
+	if err != nil {
+		return err
 	}
-	r.report.AddStage(report.Stage{Name: "search", Articles: r.report.Staged, Duration: d})
+	s, err := search.Update(ctx, search.StageSource(r.stage, r.transformed.Staged, r.site.Permalink), dir, r.paths.SearchState(), r.opts.Jobs)
+	r.report.AddStage(report.Stage{Name: "search", Articles: s.Added + s.Changed + s.Removed, Duration: s.Duration})
 	return err
 }
 

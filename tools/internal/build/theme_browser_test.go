@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"flag"
 	"image/png"
+	"net/url"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -67,39 +69,89 @@ func TestThemePages(t *testing.T) {
 	}
 }
 
-// Searching a two-character Chinese word finds the article, through the
-// title index and through Pagefind's full text.
-func TestSearchChinese(t *testing.T) {
+// The search page finds any run of two Han characters of a title or a
+// body, in simplified or traditional script, filters and sorts, keeps the
+// query in the URL, marks the hits as text, says when the index is gone,
+// and fetches little per query.
+func TestSearchPage(t *testing.T) {
 	browser.Path(t)
-	if _, ok := search.Find(mirrortest.RepoRoot(t)); !ok {
-		if os.Getenv("MIRROR_REQUIRE_BROWSER") != "" {
-			t.Fatal("Pagefind is not installed (npm ci)")
-		}
-		t.Skip("Pagefind is not installed (npm ci)")
+	site := exampleSite(t)
+	b := browser.Start(t, site)
+	results := func() string {
+		return browser.Eval[string](t, b, `[...document.querySelectorAll('#results li')].map(li => li.querySelector('a').textContent).join('|')`)
 	}
-	b := browser.Start(t, exampleSite(t))
-	for _, tt := range []struct{ query, inTitles, inFullText string }{
-		{"苔藓", "城市里的苔藓", "城市里的苔藓"},           // a word in the title
-		{"铜匠", "老街上的最后一家铜匠铺", "老街上的最后一家铜匠铺"}, // inside a title word: Pagefind alone misses such substrings
-		{"膝盖", "", "城市里的苔藓"},                 // body text only
+	for _, tt := range []struct{ query, want, not string }{
+		{"苔藓", "城市里的苔藓", ""},                  // a title word
+		{"铜匠", "老街上的最后一家铜匠铺", ""},             // inside a title word
+		{"膝盖", "城市里的苔藓", "铜匠"},                // body text only
+		{"苔蘚", "城市里的苔藓", ""},                  // traditional
+		{"城市里的苔", "城市里的苔藓", "铜匠"},             // across words
+		{"苔", "", "苔藓"},                       // one character: asks for two
+		{"<script>alert(1)</script>", "", ""}, // text, not markup
 	} {
-		b.Open(t, "/search/?q="+tt.query)
-		b.Do(t, chromedp.Sleep(1500*time.Millisecond))
-		titles := browser.Eval[string](t, b, `document.getElementById('title-results').textContent`)
-		full := browser.Eval[string](t, b, `document.getElementById('full-results').textContent`)
-		if tt.inTitles != "" && !strings.Contains(titles, tt.inTitles) {
-			t.Errorf("%s: title results %q lack %s", tt.query, titles, tt.inTitles)
+		b.Open(t, "/search/?q="+url.QueryEscape(tt.query), chromedp.Sleep(700*time.Millisecond))
+		got := results()
+		if tt.want != "" && !strings.Contains(got, tt.want) {
+			t.Errorf("%s: results %q lack %s", tt.query, got, tt.want)
 		}
-		if !strings.Contains(full, tt.inFullText) {
-			t.Errorf("%s: full-text results %q lack %s", tt.query, full, tt.inFullText)
+		if tt.not != "" && strings.Contains(got, tt.not) {
+			t.Errorf("%s: results %q hold %s", tt.query, got, tt.not)
 		}
 		if errs := b.Errors(); len(errs) > 0 {
-			t.Errorf("console errors: %v", errs)
+			t.Errorf("%s: console errors: %v", tt.query, errs)
 		}
 		if foreign := b.Foreign(); len(foreign) > 0 {
 			t.Errorf("requests to other hosts: %v", foreign)
 		}
 	}
+	if n := browser.Eval[int](t, b, `document.querySelectorAll('#results script, #results img').length`); n != 0 {
+		t.Errorf("markup from a query in the results: %d elements", n)
+	}
+
+	// The first query, everything it fetched included; hits marked.
+	b.Open(t, "/search/?q=%E8%8B%94%E8%97%93", chromedp.Sleep(700*time.Millisecond))
+	if bytes := browser.Eval[int](t, b, `window.searchBytes`); bytes <= 0 || bytes > 300<<10 {
+		t.Errorf("a first query fetched %d bytes", bytes)
+	}
+	if marks := browser.Eval[string](t, b, `[...document.querySelectorAll('#results mark')].map(m => m.textContent).join('|')`); !strings.Contains(marks, "苔藓") {
+		t.Errorf("hits not marked: %q", marks)
+	}
+
+	// Typing, filters and sorting, and the URL that keeps them.
+	b.Open(t, "/search/", chromedp.Sleep(300*time.Millisecond))
+	b.Do(t, chromedp.SendKeys("#q", "一个"), chromedp.Sleep(700*time.Millisecond))
+	all := results()
+	browser.Eval[bool](t, b, `(() => { const s = document.getElementById('f-category'); s.value = 'Life'; return s.dispatchEvent(new Event('change')); })()`)
+	b.Do(t, chromedp.Sleep(500*time.Millisecond))
+	life := results()
+	if all == "" || life == "" || len(life) >= len(all) {
+		t.Errorf("the category filter: %q of %q", life, all)
+	}
+	if u := browser.Eval[string](t, b, `location.search`); !strings.Contains(u, "q=") || !strings.Contains(u, "category=Life") {
+		t.Errorf("the URL does not keep the query: %s", u)
+	}
+	b.Open(t, "/search/?q=%E4%B8%80%E4%B8%AA&category=Life&sort=date", chromedp.Sleep(700*time.Millisecond))
+	if got := results(); got != life && !sameSet(got, life) {
+		t.Errorf("the URL's query and filter: %q, want %q", got, life)
+	}
+	dates := browser.Eval[[]string](t, b, `[...document.querySelectorAll('#results time')].map(t => t.textContent)`)
+	if !sort.SliceIsSorted(dates, func(i, j int) bool { return dates[i] > dates[j] }) {
+		t.Errorf("sorted by date: %v", dates)
+	}
+
+	// No index: the page says so.
+	os.RemoveAll(filepath.Join(site, search.Dir))
+	b.Open(t, "/search/?q=%E8%8B%94%E8%97%93", chromedp.Sleep(700*time.Millisecond))
+	if status := browser.Eval[string](t, b, `document.getElementById('search-status').textContent`); !strings.Contains(status, "搜索暂不可用") {
+		t.Errorf("no index: status %q", status)
+	}
+}
+
+func sameSet(a, b string) bool {
+	x, y := strings.Split(a, "|"), strings.Split(b, "|")
+	sort.Strings(x)
+	sort.Strings(y)
+	return strings.Join(x, "|") == strings.Join(y, "|")
 }
 
 // TestScreenshots writes docs/screenshots/*.png when run with -screenshots

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -33,6 +34,10 @@ type Site struct {
 	touched *Paths // nil for a new site
 	opts    Options
 	fs      *Fs
+	// resolve resolves links into the site (see Linked); carried are the
+	// directories taken from the published site (see Carry).
+	resolve func(ref string) string
+	carried []string
 }
 
 // Options say how a site is published.
@@ -46,6 +51,9 @@ type Options struct {
 	// Extra are directories of the site others write (the search
 	// index), measured by walking them.
 	Extra []string
+	// Carry are directories of the site that a build updates in place
+	// (see Site.Carry); Hugo does not write them and they are not pruned.
+	Carry []string
 	// Host is where the site is published: a site over its limits is not.
 	Host Host
 	// BaseURL is the site's, which a split sitemap's index names its
@@ -63,7 +71,7 @@ func Begin(dest string, opts Options) (*Site, error) {
 	}
 	if recycled {
 		s.touched = NewPaths()
-		if s.held, err = listSite(s.dir, filepath.Join(s.dir, MediaDir)); err != nil {
+		if s.held, err = listSite(s.dir, s.kept()...); err != nil {
 			os.RemoveAll(s.dir)
 			return nil, err
 		}
@@ -84,7 +92,39 @@ func (s *Site) Fs() afero.Fs {
 }
 
 // Linked gives the site the resolver of links into it (see Fs.Linked).
-func (s *Site) Linked(resolve func(ref string) string) { s.fs.Linked(resolve) }
+func (s *Site) Linked(resolve func(ref string) string) {
+	s.resolve = resolve
+	s.fs.Linked(resolve)
+}
+
+// Permalink is the URL of the page at ref ("/" and its logical path), as
+// Hugo's relref has it, once the site is rendered.
+func (s *Site) Permalink(ref string) string {
+	if s.resolve == nil {
+		return ref + "/"
+	}
+	return s.resolve(ref)
+}
+
+// Carry moves the directory name (one of Options.Carry) of the published
+// site into this one, for it to be updated in place rather than made
+// again (the search index), and returns where it is now; the copy the
+// recycled site held goes to the trash. If this site is not published,
+// Discard moves it back.
+func (s *Site) Carry(name string) (string, error) {
+	to := filepath.Join(s.dir, name)
+	if _, err := os.Lstat(to); err == nil {
+		trash := filepath.Join(filepath.Dir(s.dest), "."+filepath.Base(s.dest)+".trash-"+strconv.FormatInt(time.Now().UnixNano(), 36))
+		if err := os.Rename(to, trash); err != nil {
+			return "", err
+		}
+	}
+	if err := os.Rename(filepath.Join(s.dest, name), to); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return "", err
+	}
+	s.carried = append(s.carried, name)
+	return to, nil
+}
 
 // Restart makes the site be written again from scratch, after Hugo failed
 // part-way: what the failed attempt wrote and recorded is not trusted, and
@@ -92,7 +132,7 @@ func (s *Site) Linked(resolve func(ref string) string) { s.fs.Linked(resolve) }
 func (s *Site) Restart() error {
 	s.opts.Record = nil
 	os.RemoveAll(s.opts.RecordDir)
-	held, err := listSite(s.dir, filepath.Join(s.dir, MediaDir))
+	held, err := listSite(s.dir, s.kept()...)
 	if err != nil {
 		return err
 	}
@@ -130,6 +170,9 @@ func (s *Site) Splicing() time.Duration { return s.fs.Splicing() }
 // (see EmptyTrash): removing thousands of files would keep the user
 // waiting.
 func (s *Site) Discard(ctx context.Context) {
+	for _, name := range s.carried {
+		os.Rename(filepath.Join(s.dir, name), filepath.Join(s.dest, name))
+	}
 	if ctx.Err() == nil {
 		os.RemoveAll(s.dir)
 	}
@@ -161,16 +204,26 @@ func newSiteDir(dest string) (dir string, recycled bool, err error) {
 	return dir, false, err
 }
 
+// kept are the directories of the site Hugo does not write, which are not
+// pruned: the media, and the directories carried (Options.Carry).
+func (s *Site) kept() []string {
+	dirs := []string{filepath.Join(s.dir, MediaDir)}
+	for _, name := range s.opts.Carry {
+		dirs = append(dirs, filepath.Join(s.dir, name))
+	}
+	return dirs
+}
+
 // listSite lists what a site holds, files and directories, but for what
 // is under skip.
-func listSite(site, skip string) ([]string, error) {
+func listSite(site string, skip ...string) ([]string, error) {
 	var mu sync.Mutex
 	var paths []string
 	err := walkSite(site, func(p string, d fs.DirEntry, err error) error {
 		switch {
 		case err != nil:
 			return err
-		case p == skip:
+		case slices.Contains(skip, p):
 			return filepath.SkipDir
 		}
 		mu.Lock()

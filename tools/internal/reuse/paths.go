@@ -53,6 +53,10 @@ func (p Paths) BucketListing(bucketURL string) string {
 	return p.in(fmt.Sprintf("bucket-%016x.txt", xxhash.Sum64String(bucketURL)))
 }
 
+// SearchState is what the last build's search index holds (see package
+// search).
+func (p Paths) SearchState() string { return p.in("search-state.json") }
+
 // MediaSizes is the record of the published media's sizes (see
 // publish.Media).
 func (p Paths) MediaSizes() string { return p.in("media-sizes.bin") }

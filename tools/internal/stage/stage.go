@@ -376,3 +376,29 @@ func (s *Stage) CopyDir(dir string) error {
 		return s.Copy(filepath.ToSlash(rel), data)
 	})
 }
+
+// Holds is what the article staged at rel holds (the tag it was written
+// or kept with, see Write and Current): a later build's page of the same
+// holding is the same page.
+func (s *Stage) Holds(rel string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.written[rel]
+}
+
+// Read reads the article staged at rel: its front matter (JSON) and its
+// cleaned body, whether kept apart or whole.
+func (s *Stage) Read(rel string) (front, body []byte, err error) {
+	data, err := afero.ReadFile(s.fs, path.Join(s.dir, rel))
+	if err != nil {
+		return nil, nil, err
+	}
+	front, body, ok := splitStaged(data)
+	if !ok {
+		return nil, data, nil
+	}
+	if s.splits(rel) && bytes.HasPrefix(body, s.marker) {
+		body, err = afero.ReadFile(s.fs, path.Join(s.bodiesDir(), rel))
+	}
+	return front, body, err
+}

@@ -37,13 +37,24 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == measureChild {
 		os.Exit(measure(os.Args[2:]))
 	}
+	if len(os.Args) > 1 && os.Args[1] == searchChild {
+		os.Exit(indexSynthetic(os.Args[2:]))
+	}
 	sizes := flag.String("n", "1000,10000", "comma-separated archive sizes")
 	out := flag.String("out", filepath.Join(os.TempDir(), "mirror-bench"), "where the archives are generated (kept between runs)")
 	mirror := flag.String("mirror", "bin/mirror", "the mirror binary")
 	flag.BoolVar(&skipCold, "skip-cold", false, "no cold build: keep the image store and cache of the last run (a quick check)")
+	flag.BoolVar(&noPagefind, "no-pagefind", false, "do not run Pagefind beside our search index (10 GB and minutes at 10,000 articles)")
+	searchOnly := flag.Int("search-only", 0, "only index `N` synthetic articles' text with the search index, in memory (no site): its time and peak RSS")
 	flag.StringVar(&versitygwBin, "bucket", "", "also build with the images in a media bucket: a new bucket of the S3 server versitygw (this `BINARY`) on loopback")
 	flag.Parse()
 	repo, _ := os.Getwd()
+	if *searchOnly > 0 {
+		if err := benchSearchOnly(*searchOnly, *out); err != nil {
+			fail(err)
+		}
+		return
+	}
 	exe, _ := filepath.Abs(*mirror)
 	fmt.Printf("mirror bench, %s, %d cores, %s\n", time.Now().Format("2006-01-02"), runtime.NumCPU(), cpuModel())
 	for _, s := range strings.Split(*sizes, ",") {
@@ -57,9 +68,10 @@ func main() {
 	}
 }
 
-// skipCold is -skip-cold; versitygwBin is -bucket.
+// skipCold is -skip-cold; versitygwBin is -bucket; noPagefind -no-pagefind.
 var (
 	skipCold     bool
+	noPagefind   bool
 	versitygwBin string
 )
 
@@ -91,7 +103,7 @@ func bench(repo, exe, dir string, n int) error {
 	remap := "mmbiz.qpic.cn=" + originURL
 	build := func(name string, extra ...string) (measurement, error) {
 		reportPath := filepath.Join(dir, strings.ReplaceAll(name, " ", "-")+".json")
-		args := append([]string{"--root", dir, "build", "--remap-host", remap, "--quiet", "--no-search", "--report", reportPath}, extra...)
+		args := append([]string{"--root", dir, "build", "--remap-host", remap, "--quiet", "--report", reportPath}, extra...)
 		m, err := run(name, exe, args...)
 		if err != nil {
 			return m, err
@@ -114,10 +126,14 @@ func bench(repo, exe, dir string, n int) error {
 	steps := []struct {
 		name   string
 		before func() error
+		extra  []string
 	}{
-		{"cold build", nil},
-		{"warm build", nil},
-		{"incremental build", func() error { return editAndAdd(dir, arts, n) }},
+		{"cold build", nil, nil},
+		{"warm build", nil, nil},
+		{"warm build, --no-search", nil, []string{"--no-search"}},
+		// The search index made anew (its state gone), on a warm build.
+		{"warm build, search index anew", func() error { return os.Remove(filepath.Join(dir, ".mirror-cache", "search-state.json")) }, nil},
+		{"incremental build", func() error { return editAndAdd(dir, arts, n) }, nil},
 	}
 	if skipCold {
 		steps = steps[1:] // on the store and cache of the last run
@@ -131,19 +147,21 @@ func bench(repo, exe, dir string, n int) error {
 				return err
 			}
 		}
-		m, err := build(step.name)
+		m, err := build(step.name, step.extra...)
 		if err != nil {
 			return err
 		}
 		ms = append(ms, m)
 		if step.name == "warm build" {
-			// Search indexing on its own line: Pagefind on the built site.
-			if exe, ok := search.FindPagefind(repo); ok {
-				m, err := run("search index (Pagefind)", exe, "--site", filepath.Join(dir, "public"), "--silent")
+			printQueryBytes(filepath.Join(dir, "public"))
+			// Pagefind on the same site, for comparison, unless -no-pagefind.
+			if exe, ok := search.FindPagefind(repo); ok && !noPagefind {
+				m, err := run("Pagefind on the built site", exe, "--site", filepath.Join(dir, "public"), "--output-path", filepath.Join(dir, "pagefind"), "--silent")
 				if err != nil {
 					return err
 				}
 				ms = append(ms, m)
+				printPagefindBytes(filepath.Join(dir, "pagefind"))
 			}
 		}
 	}

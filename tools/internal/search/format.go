@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"io"
 	"maps"
 	"slices"
@@ -47,11 +46,7 @@ type Meta struct {
 }
 
 // bucketOf is a term's bucket: FNV-1a of its UTF-8 bytes, modulo n.
-func bucketOf(term string, n int) int {
-	h := fnv.New32a()
-	io.WriteString(h, term)
-	return int(h.Sum32() % uint32(n))
-}
+func bucketOf(term string, n int) int { return int(fnv32a([]byte(term)) % uint32(n)) }
 
 // bucketFile and docFile are where a bucket and a document are.
 func bucketFile(b int) string { return fmt.Sprintf("t/%04x.dat", b) }
@@ -141,16 +136,52 @@ type Doc struct {
 	Text     string    `json:"x"`
 }
 
-// postings are the terms of a document with their weights.
-func (d *Doc) postings() map[string]uint8 {
-	w := map[string]uint8{}
-	Terms(d.Text, func(t string) {
-		if w[t]&0x7f < 0x7f {
-			w[t]++
+// weights are the terms of a document with their weights: Han pairs (see
+// pair) and word prefixes apart.
+type weights struct {
+	pairs map[uint64]uint8
+	words map[string]uint8
+}
+
+// weights weighs the document's terms.
+func (d *Doc) weights() weights {
+	w := weights{pairs: make(map[uint64]uint8, len(d.Text)/4), words: map[string]uint8{}}
+	Terms(d.Text, func(p uint64) {
+		if w.pairs[p] < 0x7f {
+			w.pairs[p]++
+		}
+	}, func(t string) {
+		if w.words[t] < 0x7f {
+			w.words[t]++
 		}
 	})
-	Terms(d.Title, func(t string) { w[t] |= titleWeight })
+	Terms(d.Title, func(p uint64) { w.pairs[p] |= titleWeight }, func(t string) { w.words[t] |= titleWeight })
 	return w
+}
+
+// changedBuckets adds to dirty the buckets of the terms whose weight
+// differs between a and b (a document's old and new terms).
+func changedBuckets(a, b weights, n int, dirty map[int]bool) {
+	for p, w := range a.pairs {
+		if b.pairs[p] != w {
+			dirty[bucketOfPair(p, n)] = true
+		}
+	}
+	for p, w := range b.pairs {
+		if a.pairs[p] != w {
+			dirty[bucketOfPair(p, n)] = true
+		}
+	}
+	for t, w := range a.words {
+		if b.words[t] != w {
+			dirty[bucketOf(t, n)] = true
+		}
+	}
+	for t, w := range b.words {
+		if a.words[t] != w {
+			dirty[bucketOf(t, n)] = true
+		}
+	}
 }
 
 // days is a date as the attrs file keeps it: days since 1970, 0 for none.
@@ -163,7 +194,7 @@ func days(t time.Time) uint16 {
 
 func gz(data []byte) []byte {
 	var b bytes.Buffer
-	w, _ := gzip.NewWriterLevel(&b, gzip.DefaultCompression)
+	w, _ := gzip.NewWriterLevel(&b, gzip.BestSpeed)
 	w.Write(data)
 	w.Close()
 	return b.Bytes()

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/binary"
@@ -76,6 +77,10 @@ func Update(ctx context.Context, src Source, dir, stateFile string, jobs int) (S
 	}
 	u := &update{src: src, dir: dir, st: st, jobs: max(jobs, 1)}
 	u.plan(pages)
+	if len(u.fresh) == 0 && len(u.gone) == 0 {
+		u.stats.Duration = time.Since(start)
+		return u.stats, nil // nothing changed: no indexing work, nothing written
+	}
 	err := u.apply(ctx)
 	if errors.Is(err, errDamaged) || errors.Is(err, fs.ErrNotExist) {
 		// A file of the index was damaged or lost: made anew.
@@ -165,34 +170,37 @@ const passDocs = 20000
 
 // apply reads the fresh documents, finds the buckets whose terms changed,
 // rewrites those and the documents' files, and removes the files of
-// documents gone.
-func (u *update) apply(ctx context.Context) error {
-	if len(u.fresh) == 0 && len(u.gone) == 0 {
-		return nil // nothing changed: no indexing work
-	}
+// documents gone. When it fails part-way, meta.json goes, so the next
+// update does not trust what is left and builds the index anew.
+func (u *update) apply(ctx context.Context) (err error) {
+	defer func() {
+		if err != nil {
+			os.Remove(filepath.Join(u.dir, "meta.json"))
+		}
+	}()
 	dirty := map[int]bool{}
-	if u.stats.Added == u.stats.Docs { // anew: every bucket is written
+	anew := u.stats.Added == u.stats.Docs
+	if anew { // every bucket is written, empty or not
 		for b := range u.st.Buckets {
 			dirty[b] = true
 		}
 	}
+	old := map[int]weights{}
 	for _, i := range u.gone {
 		d, err := readDoc(u.dir, i)
 		if err != nil {
 			return fmt.Errorf("search index: %w", err)
 		}
-		for t := range d.postings() {
-			dirty[bucketOf(t, u.st.Buckets)] = true
+		old[i] = d.weights()
+		if u.st.Slots[i].Key == "" { // removed
+			changedBuckets(old[i], weights{}, u.st.Buckets, dirty)
 		}
 	}
 	passes := 1 + len(u.fresh)/passDocs
 	for pass := range passes {
-		add, err := u.read(ctx, pass, passes)
+		add, err := u.read(ctx, pass, passes, old, dirty)
 		if err != nil {
 			return err
-		}
-		for b := range add {
-			dirty[b] = true
 		}
 		var mine []int
 		for b := range dirty {
@@ -200,7 +208,7 @@ func (u *update) apply(ctx context.Context) error {
 				mine = append(mine, b)
 			}
 		}
-		if err := u.rewriteBuckets(ctx, mine, add); err != nil {
+		if err := u.rewriteBuckets(ctx, mine, add, anew); err != nil {
 			return err
 		}
 	}
@@ -212,18 +220,65 @@ func (u *update) apply(ctx context.Context) error {
 	return nil
 }
 
-// read reads and tokenizes the fresh documents, jobs at a time, and
-// returns the postings of the buckets of this pass (b % passes == pass);
-// the first pass writes the documents' files.
-func (u *update) read(ctx context.Context, pass, passes int) (map[int]map[string][]uint32, error) {
-	add := map[int]map[string][]uint32{}
+// gathered are the postings of the fresh documents, by bucket, gathered
+// by several workers (a lock per stripe of buckets).
+type gathered struct {
+	locks   [64]sync.Mutex
+	buckets []added
+}
+
+type added struct {
+	pairs map[uint64][]uint32
+	words map[string][]uint32
+}
+
+// posted is one posting on its way to its bucket.
+type posted struct {
+	bucket uint32
+	packed uint32
+	pair   uint64
+	word   string
+}
+
+// add adds a document's postings, a lock taken once per stripe.
+func (g *gathered) add(ps []posted) {
+	slices.SortFunc(ps, func(x, y posted) int { return int(x.bucket%64) - int(y.bucket%64) })
+	for len(ps) > 0 {
+		stripe := ps[0].bucket % 64
+		n := 1
+		for n < len(ps) && ps[n].bucket%64 == stripe {
+			n++
+		}
+		g.locks[stripe].Lock()
+		for _, p := range ps[:n] {
+			a := &g.buckets[p.bucket]
+			if a.pairs == nil {
+				a.pairs, a.words = map[uint64][]uint32{}, map[string][]uint32{}
+			}
+			if p.word == "" {
+				a.pairs[p.pair] = append(a.pairs[p.pair], p.packed)
+			} else {
+				a.words[p.word] = append(a.words[p.word], p.packed)
+			}
+		}
+		g.locks[stripe].Unlock()
+		ps = ps[n:]
+	}
+}
+
+// read reads and tokenizes the fresh documents, jobs at a time, gathers
+// the postings of the buckets of this pass (b % passes == pass), and adds
+// to dirty the buckets whose terms changed; the first pass writes the
+// documents' files.
+func (u *update) read(ctx context.Context, pass, passes int, old map[int]weights, dirty map[int]bool) (*gathered, error) {
+	g := &gathered{buckets: make([]added, u.st.Buckets)}
 	var mu sync.Mutex
 	errs := make([]error, len(u.fresh))
 	pipeline.Each(ctx, len(u.fresh), u.jobs, func(k int) {
 		i := u.fresh[k]
 		d, err := u.src.Read(u.st.Slots[i].Key)
 		if err == nil && pass == 0 {
-			err = writeFile(u.dir, docFile(i), gz(mustJSON(d)))
+			err = u.writeNew(docFile(i), gz(mustJSON(d)))
 			s := &u.st.Slots[i]
 			s.Days, s.Category, s.Account = days(d.Date), d.Category, d.Account
 		}
@@ -231,24 +286,32 @@ func (u *update) read(ctx context.Context, pass, passes int) (map[int]map[string
 			errs[k] = err
 			return
 		}
-		terms := d.postings()
-		mu.Lock()
-		defer mu.Unlock()
-		for t, w := range terms {
-			if b := bucketOf(t, u.st.Buckets); b%passes == pass {
-				if add[b] == nil {
-					add[b] = map[string][]uint32{}
-				}
-				add[b][t] = append(add[b][t], pack(i, w))
+		w := d.weights()
+		if pass == 0 {
+			mu.Lock()
+			changedBuckets(old[i], w, u.st.Buckets, dirty)
+			mu.Unlock()
+		}
+		ps := make([]posted, 0, len(w.pairs)+len(w.words))
+		for p, wt := range w.pairs {
+			if b := bucketOfPair(p, u.st.Buckets); b%passes == pass {
+				ps = append(ps, posted{bucket: uint32(b), packed: pack(i, wt), pair: p})
 			}
 		}
+		for t, wt := range w.words {
+			if b := bucketOf(t, u.st.Buckets); b%passes == pass {
+				ps = append(ps, posted{bucket: uint32(b), packed: pack(i, wt), word: t})
+			}
+		}
+		g.add(ps)
 	})
-	return add, errors.Join(append(errs, ctx.Err())...)
+	return g, errors.Join(append(errs, ctx.Err())...)
 }
 
 // rewriteBuckets rewrites the buckets given: their postings but those of
-// the documents gone or changed, and those of the fresh documents.
-func (u *update) rewriteBuckets(ctx context.Context, buckets []int, add map[int]map[string][]uint32) error {
+// the documents gone or changed, and those of the fresh documents. anew,
+// there is nothing to read first.
+func (u *update) rewriteBuckets(ctx context.Context, buckets []int, g *gathered, anew bool) error {
 	drop := map[uint32]bool{}
 	for _, i := range u.gone {
 		drop[uint32(i)] = true
@@ -257,27 +320,53 @@ func (u *update) rewriteBuckets(ctx context.Context, buckets []int, add map[int]
 	var written atomic.Int64
 	pipeline.Each(ctx, len(buckets), u.jobs, func(k int) {
 		b := buckets[k]
-		terms, err := readBucket(u.dir, b)
-		if err != nil {
-			errs[k] = fmt.Errorf("search index: %w", err)
-			return
-		}
-		for t, ps := range terms {
-			terms[t] = slices.DeleteFunc(ps, func(p posting) bool { return drop[p.slot] })
-		}
-		for t, ps := range add[b] {
-			for _, p := range ps {
-				terms[t] = append(terms[t], unpack(p))
+		terms, raw := map[string][]posting{}, []byte(nil)
+		if !anew {
+			var err error
+			if terms, raw, err = readBucket(u.dir, b); err != nil {
+				errs[k] = fmt.Errorf("search index: %w", err)
+				return
+			}
+			for t, ps := range terms {
+				terms[t] = slices.DeleteFunc(ps, func(p posting) bool { return drop[p.slot] })
 			}
 		}
-		changed, err := writeFileChanged(u.dir, bucketFile(b), gz(encodeBucket(terms)))
-		if changed {
-			written.Add(1)
+		a := g.buckets[b]
+		for p, ps := range a.pairs {
+			t := pairTerm(p)
+			for _, x := range ps {
+				terms[t] = append(terms[t], unpack(x))
+			}
 		}
-		errs[k] = err
+		for t, ps := range a.words {
+			for _, x := range ps {
+				terms[t] = append(terms[t], unpack(x))
+			}
+		}
+		data := encodeBucket(terms)
+		if raw != nil && bytes.Equal(raw, data) {
+			return // the same postings: left as it was
+		}
+		written.Add(1)
+		errs[k] = u.writeNew(bucketFile(b), gz(data))
 	})
 	u.stats.BucketsWritten += int(written.Load())
 	return errors.Join(append(errs, ctx.Err())...)
+}
+
+// writeNew writes a file of the index in place: the index was carried
+// out of the published site (see publish.Site.Carry) or is new, so no
+// published file is written into, and a build killed part-way leaves no
+// meta.json that trusts it (see apply).
+func (u *update) writeNew(name string, data []byte) error {
+	p := filepath.Join(u.dir, filepath.FromSlash(name))
+	err := os.WriteFile(p, data, 0o644)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err = os.MkdirAll(filepath.Dir(p), 0o755); err == nil {
+			err = os.WriteFile(p, data, 0o644)
+		}
+	}
+	return err
 }
 
 // pack and unpack keep a posting in 4 bytes while a build gathers them.
@@ -372,19 +461,21 @@ func ReadMeta(dir string) (Meta, error) {
 	return m, nil
 }
 
-// readBucket reads a bucket; a missing one is empty.
-func readBucket(dir string, b int) (map[string][]posting, error) {
+// readBucket reads a bucket, and its bytes as encodeBucket wrote them; a
+// missing one is empty.
+func readBucket(dir string, b int) (map[string][]posting, []byte, error) {
 	data, err := os.ReadFile(filepath.Join(dir, bucketFile(b)))
 	if errors.Is(err, fs.ErrNotExist) {
-		return map[string][]posting{}, nil
+		return map[string][]posting{}, nil, nil
 	} else if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	raw, err := gunzip(data)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", bucketFile(b), err)
+		return nil, nil, fmt.Errorf("%s: %w", bucketFile(b), err)
 	}
-	return decodeBucket(raw)
+	terms, err := decodeBucket(raw)
+	return terms, raw, err
 }
 
 // readDoc reads a document's file.

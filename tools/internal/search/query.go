@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -78,7 +79,7 @@ func Query(dir, q string, f Filter) ([]Result, error) {
 	}
 	var scores map[uint32]int
 	for _, t := range terms {
-		bucket, err := readBucket(dir, bucketOf(t, m.Buckets))
+		bucket, _, err := readBucket(dir, bucketOf(t, m.Buckets))
 		if err != nil {
 			return nil, err
 		}
@@ -144,4 +145,38 @@ func yearOf(days uint16) int {
 		return 0
 	}
 	return time.Unix(int64(days)*86400, 0).UTC().Year()
+}
+
+// Fetched is how many bytes the search page fetches for a first query q
+// (as search.js does: meta.json, fold.json for a Han query, attrs.dat,
+// the buckets of its terms, and the documents of the first page of
+// results).
+func Fetched(dir, q string, page int) (int64, error) {
+	m, err := ReadMeta(dir)
+	if err != nil {
+		return 0, err
+	}
+	files := []string{"meta.json", "attrs.dat"}
+	if strings.IndexFunc(q, isHan) >= 0 {
+		files = append(files, "fold.json")
+	}
+	for _, t := range QueryTerms(q) {
+		files = append(files, bucketFile(bucketOf(t, m.Buckets)))
+	}
+	rs, err := Query(dir, q, Filter{})
+	if err != nil {
+		return 0, err
+	}
+	for _, r := range rs[:min(page, len(rs))] {
+		files = append(files, docFile(r.Slot))
+	}
+	var n int64
+	for _, f := range slices.Compact(files) {
+		info, err := os.Stat(filepath.Join(dir, filepath.FromSlash(f)))
+		if err != nil {
+			return 0, err
+		}
+		n += info.Size()
+	}
+	return n, nil
 }

@@ -34,7 +34,7 @@ func TestQueryTerms(t *testing.T) {
 
 func TestTerms(t *testing.T) {
 	var got []string
-	Terms("苔藓, Hugo！", func(term string) { got = append(got, term) })
+	Terms("苔藓, Hugo！", func(p uint64) { got = append(got, pairTerm(p)) }, func(term string) { got = append(got, term) })
 	if want := []string{"苔藓", "hu", "hug", "hugo"}; !slices.Equal(got, want) {
 		t.Errorf("%q, want %q", got, want)
 	}
@@ -202,6 +202,9 @@ func TestDamagedFileIsRepaired(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := filepath.Join(dir, bucketFile(bucketOf("苔藓", bucketCount(2))))
+	if bucketOf("苔藓", 64) != bucketOfPair(pair('苔', '藓'), 64) {
+		t.Error("a pair's bucket is not its term's")
+	}
 	os.WriteFile(b, []byte("\x1f\x8bhalf"), 0o644)
 	os.WriteFile(filepath.Join(dir, docFile(0)), []byte("\x1f\x8b"), 0o644)
 	if _, err := Query(dir, "苔藓", Filter{}); err == nil {

@@ -112,6 +112,8 @@ func TestSearchPage(t *testing.T) {
 	b.Open(t, "/search/?q=%E8%8B%94%E8%97%93", chromedp.Sleep(700*time.Millisecond))
 	if bytes := browser.Eval[int](t, b, `window.searchBytes`); bytes <= 0 || bytes > 300<<10 {
 		t.Errorf("a first query fetched %d bytes", bytes)
+	} else {
+		t.Logf("a first query: %d bytes fetched, results shown after %.0f ms", bytes, browser.Eval[float64](t, b, `window.searchMs`))
 	}
 	if marks := browser.Eval[string](t, b, `[...document.querySelectorAll('#results mark')].map(m => m.textContent).join('|')`); !strings.Contains(marks, "苔藓") {
 		t.Errorf("hits not marked: %q", marks)

@@ -11,6 +11,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -192,11 +193,17 @@ func days(t time.Time) uint16 {
 	return uint16(min(t.Unix()/86400, 65535))
 }
 
+// gzips are gzip writers to reuse: each holds a megabyte of state, and an
+// index is thousands of files.
+var gzips = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed); return w }}
+
 func gz(data []byte) []byte {
 	var b bytes.Buffer
-	w, _ := gzip.NewWriterLevel(&b, gzip.BestSpeed)
+	w := gzips.Get().(*gzip.Writer)
+	w.Reset(&b)
 	w.Write(data)
 	w.Close()
+	gzips.Put(w)
 	return b.Bytes()
 }
 

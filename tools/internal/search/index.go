@@ -12,8 +12,11 @@ import (
 	"io"
 	"io/fs"
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -75,19 +78,30 @@ func Update(ctx context.Context, src Source, dir, stateFile string, jobs int) (S
 			return Stats{}, err
 		}
 	}
-	u := &update{src: src, dir: dir, st: st, jobs: max(jobs, 1)}
+	if jobs <= 0 {
+		jobs = runtime.GOMAXPROCS(0)
+	}
+	// Writing thousands of small files waits on the disk more than it
+	// computes: more workers than cores.
+	jobs *= 4
+	u := &update{src: src, dir: dir, st: st, jobs: jobs}
 	u.plan(pages)
 	if len(u.fresh) == 0 && len(u.gone) == 0 {
 		u.stats.Duration = time.Since(start)
 		return u.stats, nil // nothing changed: no indexing work, nothing written
 	}
+	// The soft memory limit the build set for Hugo is sized for Hugo's
+	// pages; under it, gathering the postings of a whole archive would
+	// keep the collector running. The index bounds its memory itself
+	// (see passDocs).
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
 	err := u.apply(ctx)
 	if errors.Is(err, errDamaged) || errors.Is(err, fs.ErrNotExist) {
 		// A file of the index was damaged or lost: made anew.
 		if err := os.RemoveAll(dir); err != nil {
 			return u.stats, err
 		}
-		u = &update{src: src, dir: dir, st: newState(len(pages)), jobs: max(jobs, 1)}
+		u = &update{src: src, dir: dir, st: newState(len(pages)), jobs: jobs}
 		u.plan(pages)
 		err = u.apply(ctx)
 	}

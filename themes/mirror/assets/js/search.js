@@ -11,7 +11,8 @@
   const filters = [...document.querySelectorAll("select[data-filter]")];
   const PAGE = 10, TITLE = 0x80;
   let meta = null, attrs = null, fold = null, found = [], shown = 0, seq = 0;
-  window.searchBytes = 0; // what the page fetched, for the tests
+  window.searchBytes = 0; // what the page fetched, and how long the last
+  window.searchMs = 0; // query took to show its results: for the tests
 
   const cache = new Map();
   function get(path) {
@@ -107,7 +108,7 @@
   }
 
   async function run() {
-    const q = input.value.trim(), mine = ++seq;
+    const q = input.value.trim(), mine = ++seq, t0 = performance.now();
     const params = new URLSearchParams();
     if (q) params.set("q", q);
     filters.forEach((s) => s.value && params.set(s.dataset.filter, s.value));
@@ -141,6 +142,7 @@
       shown = 0;
       status.textContent = found.length ? L.found.replace("%d", found.length) : L.none;
       await page(mine, units(q));
+      window.searchMs = performance.now() - t0;
     } catch (e) {
       if (mine === seq) status.textContent = L.unavailable;
     }

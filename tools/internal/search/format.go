@@ -163,24 +163,20 @@ func (d *Doc) weights() weights {
 // changedBuckets adds to dirty the buckets of the terms whose weight
 // differs between a and b (a document's old and new terms).
 func changedBuckets(a, b weights, n int, dirty map[int]bool) {
-	for p, w := range a.pairs {
-		if b.pairs[p] != w {
-			dirty[bucketOfPair(p, n)] = true
+	diffTerms(a.pairs, b.pairs, func(p uint64) { dirty[bucketOfPair(p, n)] = true })
+	diffTerms(a.words, b.words, func(t string) { dirty[bucketOf(t, n)] = true })
+}
+
+// diffTerms calls changed with each term whose weight differs in a and b.
+func diffTerms[K comparable](a, b map[K]uint8, changed func(K)) {
+	for k, w := range a {
+		if b[k] != w {
+			changed(k)
 		}
 	}
-	for p, w := range b.pairs {
-		if a.pairs[p] != w {
-			dirty[bucketOfPair(p, n)] = true
-		}
-	}
-	for t, w := range a.words {
-		if b.words[t] != w {
-			dirty[bucketOf(t, n)] = true
-		}
-	}
-	for t, w := range b.words {
-		if a.words[t] != w {
-			dirty[bucketOf(t, n)] = true
+	for k, w := range b {
+		if _, ok := a[k]; !ok || a[k] != w {
+			changed(k)
 		}
 	}
 }

@@ -49,7 +49,23 @@ func QueryTerms(q string) []string {
 		}
 	}
 	flush()
-	return terms
+	return spread(terms, maxQueryTerms)
+}
+
+// maxQueryTerms is how many terms a query looks up at most: a pasted
+// paragraph would otherwise fetch a bucket per pair of it. A longer
+// query's terms are taken evenly along it (search.js does the same).
+const maxQueryTerms = 12
+
+func spread(terms []string, n int) []string {
+	if len(terms) <= n {
+		return terms
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = terms[i*(len(terms)-1)/(n-1)]
+	}
+	return out
 }
 
 // Filter narrows a query's results; "" or 0 is any.

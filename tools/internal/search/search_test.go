@@ -32,6 +32,19 @@ func TestQueryTerms(t *testing.T) {
 	}
 }
 
+// A query of 500 characters looks up 12 terms along it, first and last.
+func TestLongQuery(t *testing.T) {
+	var q []rune
+	for i := range 500 {
+		q = append(q, rune(0x4E00+i*7))
+	}
+	terms := QueryTerms(string(q))
+	first, last := string(q[:2]), string(q[498:])
+	if len(terms) != maxQueryTerms || terms[0] != QueryTerms(first)[0] || terms[len(terms)-1] != QueryTerms(last)[0] {
+		t.Errorf("%d terms: %q", len(terms), terms)
+	}
+}
+
 func TestTerms(t *testing.T) {
 	var got []string
 	Terms("苔藓, Hugo！", func(p uint64) { got = append(got, pairTerm(p)) }, func(term string) { got = append(got, term) })

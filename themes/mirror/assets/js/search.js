@@ -71,7 +71,8 @@
       else { prev = null; flush(); }
     }
     flush();
-    return [...terms];
+    const all = [...terms], n = 12; // at most n, along the query (as query.go)
+    return all.length <= n ? all : Array.from({ length: n }, (_, i) => all[Math.floor(i * (all.length - 1) / (n - 1))]);
   }
   function bucketOf(term) {
     let h = 0x811c9dc5;

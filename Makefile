@@ -35,12 +35,15 @@ help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 BENCH_N ?= 1000,10000
+# The search index alone, on synthetic text (no site): its size at scale.
+BENCH_SEARCH_N ?= 100000
 # With versitygw installed (see .ci/run), the builds are also run with the
 # images in a media bucket on it.
 VERSITYGW ?= $(shell command -v versitygw || ls "$$($(GO) env GOPATH)/bin/versitygw" 2>/dev/null)
 bench: $(MIRROR) ## Baseline vs cold, warm and incremental builds on synthetic archives (BENCH_N=1000,10000)
 	$(GO) build -o bin/mirror-bench ./tools/cmd/mirror-bench
 	bin/mirror-bench -n $(BENCH_N) $(if $(VERSITYGW),-bucket $(VERSITYGW))
+	bin/mirror-bench -search-only $(BENCH_SEARCH_N)
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./tools/internal/validate ./tools/internal/images ./tools/internal/transform
 
 audit: build ## Lighthouse on the home and an article page (writes docs/audit.json)

@@ -70,7 +70,7 @@ func ParseWeChat(page []byte, pageURL string) (Capture, error) {
 	if strings.TrimSpace(c.Title) == "" || strings.TrimSpace(stripTags(c.Body)) == "" && !strings.Contains(c.Body, "<img") {
 		return Capture{}, fmt.Errorf("%w: no title or no body found", ErrNotArticle)
 	}
-	c.Truncated = truncated(c.Body)
+	c.Truncated = Truncated(c.Body)
 	return c, nil
 }
 
@@ -107,9 +107,9 @@ func body(doc *goquery.Document, page []byte) string {
 
 var pictureURL = regexp.MustCompile(`cdn_url\s*:\s*['"]([^'"]+)['"]`)
 
-// truncated says whether a body looks cut short: at GitHub's comment
+// Truncated says whether a body looks cut short: at GitHub's comment
 // limit, or ending inside a tag.
-func truncated(body string) bool {
+func Truncated(body string) bool {
 	if len([]rune(body)) >= 65536-200 {
 		return true
 	}

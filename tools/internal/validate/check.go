@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/archivemirror/mirror/tools/internal/article"
+	"github.com/archivemirror/mirror/tools/internal/capture"
 )
 
 // Checker runs the rules with one site's settings.
@@ -58,6 +59,7 @@ func (c *Checker) Check(_ context.Context, a *article.Article) error {
 		a.Findings[i].Fixable = fixable(f.Rule)
 	}
 	checkFile(a)
+	checkCapture(a)
 	if a.FrontMatter.Values == nil {
 		return nil
 	}
@@ -150,4 +152,18 @@ func (fm *frontMatter) valueAt(lower string) int {
 func report(a *article.Article, rule string, offset int, format string, args ...any) {
 	a.Report(severityOf(rule), rule, offset, fmt.Sprintf(format, args...))
 	a.Findings[len(a.Findings)-1].Fixable = fixable(rule)
+}
+
+// checkCapture finds captures that are not articles: WeChat's pages for a
+// deleted, removed, hidden… article (an error: left out, with the class),
+// and captures cut short (a warning: capture again).
+func checkCapture(a *article.Article) {
+	body := string(a.Body)
+	if class, msg := capture.ClassifyText(body); class != capture.Article {
+		a.Report(article.Error, class.Rule(), -1, fmt.Sprintf("WeChat's page %q was captured, not the article", msg))
+		return
+	}
+	if capture.Truncated(body) {
+		a.Report(article.Warning, RuleTruncated, -1, "the capture looks cut short (GitHub's comment limit, or a tag left open at its end): capture it again")
+	}
 }

@@ -64,6 +64,16 @@ var ruleCases = []struct {
 	want []string
 }{
 	{"good", Config{}, good, nil},
+	// Captures that are WeChat's interstitials, not articles.
+	{"deleted", Config{}, strings.Replace(with(), "<p>body</p>", "<div><p>该内容已被发布者删除</p></div>", 1), []string{"capture/deleted"}},
+	{"violation", Config{}, strings.Replace(with(), "<p>body</p>", "<p>此内容因违规无法查看</p>", 1), []string{"capture/violation"}},
+	{"failed", Config{}, strings.Replace(with(), "<p>body</p>", "<p>此内容发送失败无法查看</p>", 1), []string{"capture/failed"}},
+	{"privacy", Config{}, strings.Replace(with(), "<p>body</p>", "<p>根据作者隐私设置，无法查看该内容</p>", 1), []string{"capture/privacy"}},
+	{"expired", Config{}, strings.Replace(with(), "<p>body</p>", "<p>链接已过期</p>", 1), []string{"capture/expired"}},
+	{"account gone", Config{}, strings.Replace(with(), "<p>body</p>", "<p>该公众号已被封禁</p>", 1), []string{"capture/account-gone"}},
+	{"captcha", Config{}, strings.Replace(with(), "<p>body</p>", "<p>环境异常</p><p>去验证</p>", 1), []string{"capture/captcha"}},
+	{"an article quoting an interstitial", Config{}, strings.Replace(with(), "<p>body</p>", "<p>"+strings.Repeat("这是一篇正常的文章，", 30)+"引用了“该内容已被发布者删除”这句话。</p>", 1), nil},
+	{"truncated", Config{}, strings.Replace(with(), "<p>body</p>", "<p>正文在这里被截<span style=\"color", 1), []string{"capture/truncated"}},
 	// From the seed: the fetcher writes draft as a list.
 	{"draft list", Config{}, with(`draft: ["false"]`), []string{RuleDraftType}},
 	{"draft string", Config{}, with(`draft: "false"`), []string{RuleDraftType}},

@@ -15,7 +15,7 @@ import (
 var articleKeys = []string{
 	"title", "date", "lastmod", "publishdate", "expirydate", "draft",
 	"summary", "description", "keywords", "iscjklanguage",
-	"source", "sources", "account",
+	"source", "sources", "account", "fetched",
 }
 
 // siteKeys are the keys that would let one article place or render pages

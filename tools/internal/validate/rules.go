@@ -2,6 +2,7 @@ package validate
 
 import (
 	"github.com/archivemirror/mirror/tools/internal/article"
+	"github.com/archivemirror/mirror/tools/internal/capture"
 	"github.com/archivemirror/mirror/tools/internal/content"
 )
 
@@ -33,6 +34,7 @@ const (
 	RuleReservedPath  = "fm/reserved-path"
 	RuleDupSource     = "fm/duplicate-source"
 	RuleDupPath       = "fm/duplicate-path"
+	RuleTruncated     = "capture/truncated"
 )
 
 // Rule describes one check, for `mirror validate --rules` and the docs.
@@ -58,6 +60,14 @@ var Rules = []Rule{
 	{RuleInvalidUTF8, article.Warning, false, "the file is not valid UTF-8; the build shows the bad bytes as U+FFFD"},
 	{RuleCRLF, article.Warning, true, "lines end with CR LF"},
 	{RuleEmptyBody, article.Warning, false, "the article has no body"},
+	{capture.Deleted.Rule(), article.Error, false, "the capture is WeChat's page for an article deleted by its publisher, not the article: left out"},
+	{capture.Violation.Rule(), article.Error, false, "the capture is WeChat's page for an article removed for a violation: left out"},
+	{capture.Failed.Rule(), article.Error, false, "the capture is WeChat's page for a post that failed to send: left out"},
+	{capture.Privacy.Rule(), article.Error, false, "the capture is WeChat's page for an article its author's privacy setting hides: left out"},
+	{capture.Expired.Rule(), article.Error, false, "the capture is WeChat's page for an expired link: left out"},
+	{capture.AccountGone.Rule(), article.Error, false, "the capture is WeChat's page for a closed or banned account: left out"},
+	{capture.Captcha.Rule(), article.Error, false, "the capture is WeChat's captcha or rate-limit page (环境异常, 去验证): left out; capture it again later"},
+	{RuleTruncated, article.Warning, false, "the capture looks cut short (GitHub's comment limit, a tag left open at the end): capture it again"},
 	{RuleMissingTitle, article.Error, false, "no title"},
 	{RuleEmptyTitle, article.Error, false, "the title is empty"},
 	{RuleMissingDate, article.Error, false, "no date"},

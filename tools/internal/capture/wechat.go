@@ -168,14 +168,15 @@ func canonical(raw, pageURL string) string {
 	}
 	u.Scheme = "https"
 	u.Fragment = ""
+	// What names the article, in WeChat's order, as WeChat writes it
+	// (__biz ends in "=="); the rest is tracking.
 	q := u.Query()
-	for k := range q {
-		switch k {
-		case "__biz", "mid", "idx", "sn":
-		default:
-			q.Del(k)
+	var kept []string
+	for _, k := range []string{"__biz", "mid", "idx", "sn"} {
+		if v := q.Get(k); v != "" {
+			kept = append(kept, k+"="+url.PathEscape(v))
 		}
 	}
-	u.RawQuery = q.Encode()
+	u.RawQuery = strings.Join(kept, "&")
 	return u.String()
 }

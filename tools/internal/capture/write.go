@@ -125,8 +125,11 @@ func render(c Capture, opts Options) []byte {
 // flow writes a value in YAML's flow style, which JSON is: strings double
 // quoted with every character that matters escaped.
 func flow(v any) string {
-	data, _ := json.Marshal(v)
-	return string(data)
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // sourceOf reads the source of a content file this package wrote.

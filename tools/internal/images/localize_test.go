@@ -253,7 +253,7 @@ func TestLocalizeFailures(t *testing.T) {
 		{name: "a decompression bomb", url: c.bytes("/bomb", bomb(16000, 16000)), errHas: "too many pixels", permanent: true, requests: 1},
 		{name: "redirect off the allowlist", url: c.handle("/away", func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "https://evil.example/x.png", http.StatusFound)
-		}), errHas: "not an allowed image host", permanent: true, requests: 1},
+		}), errHas: "not an allowed host", permanent: true, requests: 1},
 		{name: "placeholder by digest", url: c.bytes("/blocked", placeholderPicture), errHas: "placeholder", requests: 1,
 			cfg: func(c *Config) { c.Placeholders = []string{fmt.Sprintf("%x", sha256.Sum256(placeholderPicture))} }},
 	}

@@ -41,6 +41,8 @@ type Config struct {
 	// Remap sends requests for a host to another base URL, keeping the
 	// path and query: HOST → BASEURL. Remapped targets may be private.
 	Remap map[string]*url.URL
+	// Accept is the request's Accept header (images by default).
+	Accept string
 }
 
 // NewDefaultConfig returns the limits of the image proxies imgproxy and
@@ -54,6 +56,7 @@ func NewDefaultConfig() Config {
 		MaxRetryAfter: 30 * time.Second,
 		MaxRedirects:  3,
 		Allowed:       func(string) bool { return false },
+		Accept:        "image/avif,image/webp,image/png,image/jpeg,image/gif,image/*;q=0.8",
 	}
 }
 
@@ -137,7 +140,7 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 		return nil // a redirect within the remapped server
 	}
 	if !c.cfg.Allowed(host) {
-		return fmt.Errorf("redirect to %s, which is not an allowed image host", host)
+		return fmt.Errorf("redirect to %s, which is not an allowed host", host)
 	}
 	c.remap(req.URL)
 	req.Host = req.URL.Host
@@ -174,7 +177,7 @@ func (c *Client) Get(ctx context.Context, rawURL string) ([]byte, error) {
 		return nil, &Error{URL: rawURL, Permanent: true, Err: err}
 	}
 	if !c.cfg.Allowed(u.Hostname()) {
-		return nil, &Error{URL: rawURL, Permanent: true, Err: fmt.Errorf("%s is not an allowed image host", u.Hostname())}
+		return nil, &Error{URL: rawURL, Permanent: true, Err: fmt.Errorf("%s is not an allowed host", u.Hostname())}
 	}
 	c.remap(u)
 	var last *Error
@@ -209,7 +212,7 @@ func (c *Client) once(ctx context.Context, u *url.URL) ([]byte, *Error) {
 	if err != nil {
 		return nil, &Error{Permanent: true, Err: err}
 	}
-	req.Header.Set("Accept", "image/avif,image/webp,image/png,image/jpeg,image/gif,image/*;q=0.8")
+	req.Header.Set("Accept", c.cfg.Accept)
 	req.Header.Set("Accept-Encoding", "identity")
 	req.Header.Set("User-Agent", "Mozilla/5.0 (compatible; mirror-archive image fetcher)")
 	c.Requests.Add(1)

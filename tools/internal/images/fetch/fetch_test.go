@@ -97,8 +97,8 @@ func TestGet(t *testing.T) {
 		{name: "size cap", path: "/big", permanent: true, errHas: "size cap", tweak: func(c *Config) { c.MaxBytes = 1024 }},
 		{name: "no transparent gunzip", path: "/gzip", want: "\x1f\x8b raw"},
 		{name: "redirect within the remapped server", path: "/redirect-inside", want: "image bytes"},
-		{name: "redirect to a host not allowed", path: "/redirect-away", permanent: true, errHas: "not an allowed image host"},
-		{name: "redirect to an IP address not allowed", path: "/redirect-allowed", permanent: true, errHas: "not an allowed image host"},
+		{name: "redirect to a host not allowed", path: "/redirect-away", permanent: true, errHas: "not an allowed host"},
+		{name: "redirect to an IP address not allowed", path: "/redirect-allowed", permanent: true, errHas: "not an allowed host"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -48,6 +50,31 @@ func TestMediaScripts(t *testing.T) {
 			for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_EC2_METADATA_DISABLED"} {
 				env.Setenv(k, os.Getenv(k))
 			}
+			return nil
+		},
+	})
+}
+
+// TestCaptureScripts runs the capture scripts against WeChat-shaped pages
+// (package capture's testdata) served on loopback: $WECHAT is the server,
+// $PAGES the pages' directory.
+func TestCaptureScripts(t *testing.T) {
+	root := mirrortest.RepoRoot(t)
+	pages := filepath.Join(root, "tools", "internal", "capture", "testdata", "wechat")
+	names := map[string]string{"/s/TestShortA1": "article.html", "/s/TestShortB2": "article2.html", "/s/Deleted": "deleted.html", "/s/Captcha": "captcha.html"}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if name, ok := names[r.URL.Path]; ok {
+			http.ServeFile(w, r, filepath.Join(pages, name))
+			return
+		}
+		http.NotFound(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata/capture",
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("WECHAT", srv.URL)
+			env.Setenv("PAGES", pages)
 			return nil
 		},
 	})

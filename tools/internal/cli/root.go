@@ -126,6 +126,8 @@ Hugo. content/ itself is never modified by a build.`,
 		newServeCmd(g),
 		newHugoCmd(g),
 		newMediaCmd(g),
+		newFetchCmd(g),
+		newImportCmd(g),
 	)
 	return root
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/afero"
@@ -48,7 +49,7 @@ func AddEquivalence(siteDir string, urls ...string) (bool, error) {
 		b.WriteByte('\n')
 	}
 	for i, u := range urls {
-		q, _ := json.Marshal(u) // YAML's flow style: any URL, quoted
+		q := quote(u)
 		if i == 0 {
 			fmt.Fprintf(&b, "- - %s\n", q)
 		} else {
@@ -61,16 +62,19 @@ func AddEquivalence(siteDir string, urls ...string) (bool, error) {
 	return true, safefile.Write(afero.NewOsFs(), file, []byte(b.String()), 0o644)
 }
 
+// quote writes a URL as a YAML flow string (JSON's: any URL, quoted),
+// its & left as it is.
+func quote(u string) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.Encode(u)
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
 func holdsAll(group, keys []string) bool {
 	for _, k := range keys {
-		found := false
-		for _, g := range group {
-			if g == k {
-				found = true
-				break
-			}
-		}
-		if !found {
+		if !slices.Contains(group, k) {
 			return false
 		}
 	}

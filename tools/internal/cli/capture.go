@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/archivemirror/mirror/tools/internal/capture"
+	"github.com/archivemirror/mirror/tools/internal/config"
 	"github.com/archivemirror/mirror/tools/internal/links"
 )
 
@@ -20,10 +21,29 @@ import (
 type captureFlags struct {
 	category string
 	remap    []string
+	event    string
 }
 
 func (f *captureFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&f.category, "category", "", "the articles' category")
+	cmd.Flags().StringVar(&f.category, "category", "", "the articles' category (default: a label of the issue that is one of the site's categories)")
+	cmd.Flags().StringVar(&f.event, "github-event", "", "the GitHub issues or issue_comment event `FILE` ($GITHUB_EVENT_PATH): the article's URL from the issue, the category from its labels")
+}
+
+// readEvent reads --github-event, and takes the category from the issue's
+// labels when --category is not set.
+func (f *captureFlags) readEvent(g *globals) (capture.Event, error) {
+	e, err := capture.ReadEvent(f.event)
+	if err != nil {
+		return e, err
+	}
+	if f.category == "" {
+		cfg, err := config.Load(g.siteDir())
+		if err != nil {
+			return e, err
+		}
+		f.category = e.Category(cfg.Validate.Categories)
+	}
+	return e, nil
 }
 
 func newFetchCmd(g *globals) *cobra.Command {
@@ -54,6 +74,13 @@ a proxy or a test server.
 
 Exit codes: 0 every URL captured, 1 some refused or failed, 2 could not run.`,
 		RunE: func(cmd *cobra.Command, urls []string) error {
+			if flags.event != "" {
+				e, err := flags.readEvent(g)
+				if err != nil {
+					return fail(ExitSetup, err)
+				}
+				urls = append(urls, e.URL)
+			}
 			if from != "" {
 				more, err := readURLs(from)
 				if err != nil {
@@ -62,7 +89,7 @@ Exit codes: 0 every URL captured, 1 some refused or failed, 2 could not run.`,
 				urls = append(urls, more...)
 			}
 			if len(urls) == 0 {
-				return fail(ExitSetup, errors.New("no URL: give some, or --from FILE"))
+				return fail(ExitSetup, errors.New("no URL: give some, --from FILE or --github-event FILE"))
 			}
 			remap, err := parseRemap(flags.remap)
 			if err != nil {
@@ -85,17 +112,32 @@ func newImportCmd(g *globals) *cobra.Command {
 		pageURL string
 	)
 	cmd := &cobra.Command{
-		Use:   "import --html FILE --url URL",
-		Short: "Write a content file from a saved WeChat article page",
-		Long: `import reads a WeChat article page saved from a browser ("save page") and
-writes its content file as fetch does, checked the same way: an
-interstitial is refused with its rule and nothing is written. --url is the
-address the page was saved from (its canonical URL, when the page names
-one, is the source).`,
+		Use:   "import (--html FILE --url URL | --github-event FILE)",
+		Short: "Write a content file from a saved WeChat page or an issue's capture comment",
+		Long: `import writes a content file, as fetch does and checked the same way (an
+interstitial is refused with its rule and nothing is written), from:
+
+  --html FILE --url URL   a WeChat article page saved from a browser; URL is
+                          where it was saved from (its canonical URL, when
+                          the page names one, is the source)
+  --github-event FILE     an issue_comment event whose comment is a fetcher's
+                          capture (a whole page, or the article's HTML with
+                          the issue's title and URL); the category from the
+                          issue's labels
+
+Nothing goes through a shell: titles and bodies of any characters are
+written as YAML that parses back to exactly themselves.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if flags.event != "" {
+				e, err := flags.readEvent(g)
+				if err != nil {
+					return fail(ExitSetup, err)
+				}
+				return captureAll(cmd, g, flags, []string{e.URL}, func(context.Context, string) (capture.Capture, error) { return e.FromComment() })
+			}
 			if htmlIn == "" || pageURL == "" {
-				return fail(ExitSetup, errors.New("import needs --html FILE and --url URL"))
+				return fail(ExitSetup, errors.New("import needs --html FILE and --url URL, or --github-event FILE"))
 			}
 			page, err := os.ReadFile(htmlIn)
 			if err != nil {

@@ -70,3 +70,59 @@ func TestPagesWorkflowKeepsImages(t *testing.T) {
 		t.Errorf("commit step %v, report kept %v, strict build %v", commits, report, strict)
 	}
 }
+
+// No workflow expands ${{ }} inside a run: script (an issue's title or a
+// branch name would run as shell); values reach scripts through env:.
+func TestWorkflowsKeepExpressionsOutOfScripts(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(mirrortest.RepoRoot(t), ".github", "workflows", "*.yml"))
+	if len(files) < 3 {
+		t.Fatalf("workflows: %v", files)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var w workflow
+		if err := yaml.Unmarshal(data, &w); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for name, job := range w.Jobs {
+			for _, s := range job.Steps {
+				if strings.Contains(s.Run, "${{") {
+					t.Errorf("%s: job %s, step %q: ${{ }} in its script", filepath.Base(f), name, s.Name)
+				}
+			}
+		}
+	}
+}
+
+// The capture workflow runs on issues, with each permission it needs on
+// its job only, and fetches through mirror (never a heredoc of the title).
+func TestCaptureWorkflow(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(mirrortest.RepoRoot(t), ".github", "workflows", "capture.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var w workflow
+	if err := yaml.Unmarshal(data, &w); err != nil {
+		t.Fatal(err)
+	}
+	if m, ok := w.Permissions.(map[string]any); !ok || len(m) != 0 {
+		t.Errorf("top-level permissions %v, want {}", w.Permissions)
+	}
+	job := w.Jobs["capture"]
+	if job.Permissions["contents"] != "write" || job.Permissions["issues"] != "write" || len(job.Permissions) != 3 {
+		t.Errorf("permissions %v", job.Permissions)
+	}
+	fetches := false
+	for _, s := range job.Steps {
+		fetches = fetches || strings.Contains(s.Run, `bin/mirror fetch --github-event "$GITHUB_EVENT_PATH"`)
+		if strings.Contains(s.Run, "<<") {
+			t.Errorf("step %q writes through a heredoc", s.Name)
+		}
+	}
+	if !fetches {
+		t.Error("no step fetches with mirror fetch --github-event")
+	}
+}

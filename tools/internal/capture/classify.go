@@ -85,7 +85,10 @@ func ClassifyText(body string) (Class, string) {
 // hasArticleBody says whether the page holds an article body with text:
 // #js_content, or a text-share or image-share post's parts.
 func hasArticleBody(page []byte) bool {
-	for _, id := range []string{`id="js_content"`, `id="js_text_desc"`, "picture_page_info_list"} {
+	if bytes.Contains(page, []byte("picture_page_info_list")) && bytes.Contains(page, []byte("cdn_url")) {
+		return true // an image-share post
+	}
+	for _, id := range []string{`id="js_content"`, `id="js_text_desc"`} {
 		if i := bytes.Index(page, []byte(id)); i >= 0 {
 			rest := page[i:min(len(page), i+4096)]
 			if len(bytes.TrimSpace([]byte(stripTags(string(rest[bytes.IndexByte(rest, '>')+1:]))))) > 0 {

@@ -20,7 +20,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 func wechatServer(t *testing.T) (*Fetcher, *int) {
 	t.Helper()
 	pages := map[string]string{
-		"/s/TestShortA1": "article.html", "/s/TestShortB2": "article2.html", "/s/TestText": "textshare.html",
+		"/s/TestShortA1": "article.html", "/s/TestShortB2": "article2.html", "/s/TestText": "textshare.html", "/s/TestPictures": "imageshare.html",
 		"/s/Deleted": "deleted.html", "/s/Violation": "violation.html", "/s/Failed": "failed.html",
 		"/s/Privacy": "privacy.html", "/s/Expired": "expired.html", "/s/Gone": "account-gone.html",
 		"/s/Captcha": "captcha.html", "/s/Video": "notarticle.html",
@@ -55,7 +55,7 @@ func wechatServer(t *testing.T) (*Fetcher, *int) {
 func TestFetchGolden(t *testing.T) {
 	f, _ := wechatServer(t)
 	content := t.TempDir()
-	for _, short := range []string{"TestShortA1", "TestShortB2", "TestText"} {
+	for _, short := range []string{"TestShortA1", "TestShortB2", "TestText", "TestPictures"} {
 		c, err := f.Capture(t.Context(), "https://mp.weixin.qq.com/s/"+short)
 		if err != nil {
 			t.Fatalf("%s: %v", short, err)

@@ -100,7 +100,7 @@ func body(doc *goquery.Document, page []byte) string {
 	}
 	var b strings.Builder
 	for _, m := range pictureURL.FindAllSubmatch(page, -1) {
-		fmt.Fprintf(&b, "<p><img data-src=\"%s\"></p>\n", html.EscapeString(jsUnescape(string(m[1]))))
+		fmt.Fprintf(&b, "<p><img data-src=\"%s\"></p>\n", html.EscapeString(html.UnescapeString(jsUnescape(string(m[1])))))
 	}
 	return b.String()
 }

@@ -110,9 +110,10 @@ func newImportCmd(g *globals) *cobra.Command {
 		flags   captureFlags
 		htmlIn  string
 		pageURL string
+		feed    string
 	)
 	cmd := &cobra.Command{
-		Use:   "import (--html FILE --url URL | --github-event FILE)",
+		Use:   "import (--html FILE --url URL | --github-event FILE | --feed FILE)",
 		Short: "Write a content file from a saved WeChat page or an issue's capture comment",
 		Long: `import writes a content file, as fetch does and checked the same way (an
 interstitial is refused with its rule and nothing is written), from:
@@ -124,6 +125,10 @@ interstitial is refused with its rule and nothing is written), from:
                           capture (a whole page, or the article's HTML with
                           the issue's title and URL); the category from the
                           issue's labels
+  --feed FILE             a JSON Feed or Atom file with the articles' full
+                          text, as WeChat-to-RSS services publish: a file per
+                          item, the account the item's author or the feed's
+                          title
 
 Nothing goes through a shell: titles and bodies of any characters are
 written as YAML that parses back to exactly themselves.`,
@@ -136,8 +141,23 @@ written as YAML that parses back to exactly themselves.`,
 				}
 				return captureAll(cmd, g, flags, []string{e.URL}, func(context.Context, string) (capture.Capture, error) { return e.FromComment() })
 			}
+			if feed != "" {
+				items, err := capture.ReadFeed(feed)
+				if err != nil {
+					return fail(ExitSetup, err)
+				}
+				byURL := map[string]capture.FeedItem{}
+				var urls []string
+				for i, it := range items {
+					key := fmt.Sprintf("%s#%d", it.URL, i)
+					byURL[key], urls = it, append(urls, key)
+				}
+				return captureAll(cmd, g, flags, urls, func(_ context.Context, key string) (capture.Capture, error) {
+					return byURL[key].Capture, byURL[key].Err
+				})
+			}
 			if htmlIn == "" || pageURL == "" {
-				return fail(ExitSetup, errors.New("import needs --html FILE and --url URL, or --github-event FILE"))
+				return fail(ExitSetup, errors.New("import needs --html FILE and --url URL, --github-event FILE or --feed FILE"))
 			}
 			page, err := os.ReadFile(htmlIn)
 			if err != nil {
@@ -151,6 +171,7 @@ written as YAML that parses back to exactly themselves.`,
 	flags.register(cmd)
 	cmd.Flags().StringVar(&htmlIn, "html", "", "the saved page, `FILE`")
 	cmd.Flags().StringVar(&pageURL, "url", "", "the page's `URL`")
+	cmd.Flags().StringVar(&feed, "feed", "", "a JSON Feed or Atom `FILE` with full text")
 	return cmd
 }
 

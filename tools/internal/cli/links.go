@@ -5,16 +5,21 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/archivemirror/mirror/tools/internal/article"
 	"github.com/archivemirror/mirror/tools/internal/build"
 	"github.com/archivemirror/mirror/tools/internal/links"
 )
 
 func newLinksCmd(g *globals) *cobra.Command {
-	var format string
+	var (
+		format      string
+		onlyMissing bool
+	)
 	cmd := &cobra.Command{
 		Use:   "links",
 		Short: "Report the archive's links: rewritten, to articles not archived, leading nowhere",
@@ -35,32 +40,57 @@ the groups of equivalent URLs in site/data/links.yaml.`,
 				return fail(ExitSetup, fmt.Errorf("--format must be text or json, not %q", format))
 			}
 			opts := build.Options{Root: g.abs(g.root), ContentDir: g.contentDir(), SiteDir: g.siteDir(), Display: display}
-			_, graph, err := build.Links(cmd.Context(), opts)
+			r, graph, err := build.Links(cmd.Context(), opts)
 			if errors.Is(err, build.ErrSetup) {
 				return fail(ExitSetup, err)
 			}
 			if err != nil {
 				return fail(ExitFindings, err)
 			}
-			return writeLinks(cmd.OutOrStdout(), format, graph)
+			return writeLinks(cmd.OutOrStdout(), format, graph, recaptures(r.Findings), onlyMissing)
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	cmd.Flags().BoolVar(&onlyMissing, "missing", false, "only what is missing: articles cited but not archived, captures to take again")
 	return cmd
 }
 
-func writeLinks(w io.Writer, format string, g *links.Graph) error {
+// recaptures are the content files to capture again: cut short, or
+// WeChat's page in place of the article.
+func recaptures(findings []article.Finding) []string {
+	files := []string{}
+	for _, f := range findings {
+		if strings.HasPrefix(f.Rule, "capture/") && !slices.Contains(files, f.File) {
+			files = append(files, f.File)
+		}
+	}
+	return files
+}
+
+func writeLinks(w io.Writer, format string, g *links.Graph, recapture []string, onlyMissing bool) error {
 	missing, broken := g.Missing(), g.Broken()
+	if onlyMissing {
+		broken = nil
+	}
 	if format == "json" {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(struct {
-			Counts  links.Counts    `json:"counts"`
-			Missing []links.Missing `json:"missing"`
-			Broken  []links.Broken  `json:"broken"`
-		}{g.Counts(), missing, broken})
+			Counts    links.Counts    `json:"counts"`
+			Missing   []links.Missing `json:"missing"`
+			Recapture []string        `json:"recapture"`
+			Broken    []links.Broken  `json:"broken"`
+		}{g.Counts(), missing, recapture, broken})
 	}
-	fmt.Fprintln(w, g.Counts())
+	if !onlyMissing {
+		fmt.Fprintln(w, g.Counts())
+	}
+	if len(recapture) > 0 {
+		fmt.Fprintf(w, "\nTo capture again (cut short, or not the article) (%d):\n", len(recapture))
+		for _, f := range recapture {
+			fmt.Fprintf(w, "  %s\n", f)
+		}
+	}
 	if len(missing) > 0 {
 		fmt.Fprintf(w, "\nCited but not archived (%d):\n", len(missing))
 		for _, m := range missing {

@@ -116,6 +116,11 @@ func TestFetchRefuses(t *testing.T) {
 			t.Errorf("%s: not refused as %s: %v", path, want, err)
 		}
 	}
+	// A server that does not answer.
+	closed, _ := url.Parse("http://127.0.0.1:1")
+	if _, err := NewFetcher(map[string]*url.URL{WeChatHost: closed}).Capture(t.Context(), "https://mp.weixin.qq.com/s/TestShortA1"); err == nil || !strings.Contains(err.Error(), "refused") {
+		t.Errorf("unreachable: %v", err)
+	}
 	before := *requests
 	if _, err := f.Capture(t.Context(), "https://example.org/article"); err == nil || *requests != before {
 		t.Errorf("another site: %v, %d requests", err, *requests-before)

@@ -3,7 +3,6 @@ package capture
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -95,7 +94,7 @@ func render(c Capture, opts Options) []byte {
 	}
 	var b strings.Builder
 	b.WriteString("---\n")
-	field := func(k string, v any) { fmt.Fprintf(&b, "%s: %s\n", k, flow(v)) }
+	field := func(k string, v any) { fmt.Fprintf(&b, "%s: %s\n", k, article.YAMLFlow(v)) }
 	field("title", c.Title)
 	field("date", c.Published.Format(time.RFC3339))
 	b.WriteString("draft: false\n")
@@ -120,16 +119,6 @@ func render(c Capture, opts Options) []byte {
 	b.WriteString(strings.TrimSpace(c.Body))
 	b.WriteString("\n")
 	return []byte(b.String())
-}
-
-// flow writes a value in YAML's flow style, which JSON is: strings double
-// quoted with every character that matters escaped.
-func flow(v any) string {
-	var b strings.Builder
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.Encode(v)
-	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // sourceOf reads the source of a content file this package wrote.

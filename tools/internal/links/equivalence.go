@@ -1,7 +1,6 @@
 package links
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/spf13/afero"
 
+	"github.com/archivemirror/mirror/tools/internal/article"
 	"github.com/archivemirror/mirror/tools/internal/safefile"
 )
 
@@ -49,7 +49,7 @@ func AddEquivalence(siteDir string, urls ...string) (bool, error) {
 		b.WriteByte('\n')
 	}
 	for i, u := range urls {
-		q := quote(u)
+		q := article.YAMLFlow(u)
 		if i == 0 {
 			fmt.Fprintf(&b, "- - %s\n", q)
 		} else {
@@ -60,16 +60,6 @@ func AddEquivalence(siteDir string, urls ...string) (bool, error) {
 		return false, err
 	}
 	return true, safefile.Write(afero.NewOsFs(), file, []byte(b.String()), 0o644)
-}
-
-// quote writes a URL as a YAML flow string (JSON's: any URL, quoted),
-// its & left as it is.
-func quote(u string) string {
-	var b strings.Builder
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.Encode(u)
-	return strings.TrimSuffix(b.String(), "\n")
 }
 
 func holdsAll(group, keys []string) bool {

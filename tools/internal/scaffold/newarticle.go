@@ -3,7 +3,6 @@ package scaffold
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"os"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/spf13/afero"
 
+	"github.com/archivemirror/mirror/tools/internal/article"
 	"github.com/archivemirror/mirror/tools/internal/safefile"
 )
 
@@ -44,9 +44,9 @@ func (n NewArticle) Write(contentDir string) (string, error) {
 		tags = append(tags, n.Account)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "---\ntitle: %s\ndate: %s\ndraft: false\ntags: %s\n", yamlFlow(n.Title), n.Date.Format(time.RFC3339), yamlFlow(tags))
+	fmt.Fprintf(&b, "---\ntitle: %s\ndate: %s\ndraft: false\ntags: %s\n", article.YAMLFlow(n.Title), n.Date.Format(time.RFC3339), article.YAMLFlow(tags))
 	if n.Category != "" {
-		fmt.Fprintf(&b, "categories: %s\n", yamlFlow([]string{n.Category}))
+		fmt.Fprintf(&b, "categories: %s\n", article.YAMLFlow([]string{n.Category}))
 	}
 	b.WriteString("---\n")
 	fmt.Fprintf(&b, "%s by %s\n------\n", n.Title, n.Account)
@@ -65,11 +65,4 @@ func (n NewArticle) Write(contentDir string) (string, error) {
 		return p, fmt.Errorf("%s already exists", p)
 	}
 	return p, safefile.Write(afero.NewOsFs(), p, []byte(b.String()), 0o644)
-}
-
-// yamlFlow writes a string or a list of strings in YAML's flow style, which
-// is JSON: double-quoted strings with JSON's escapes.
-func yamlFlow(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
 }

@@ -24,19 +24,26 @@ type workflow struct {
 	} `yaml:"jobs"`
 }
 
-// The Pages workflow keeps every image it fetches durably: no cache holds
-// the image store, the images are committed back (media/ only) or go to
-// the bucket, the report is kept; each job has the least permissions, and
-// no run step expands ${{ }} (a title or branch name would run as shell).
-func TestPagesWorkflowKeepsImages(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join(mirrortest.RepoRoot(t), ".github", "workflows", "pages.yml"))
+// readWorkflow reads a workflow of the repository.
+func readWorkflow(t *testing.T, file string) workflow {
+	t.Helper()
+	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var w workflow
 	if err := yaml.Unmarshal(data, &w); err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s: %v", file, err)
 	}
+	return w
+}
+
+// The Pages workflow keeps every image it fetches durably: no cache holds
+// the image store, the images are committed back (media/ only) or go to
+// the bucket, the report is kept; each job has the least permissions, and
+// no run step expands ${{ }} (a title or branch name would run as shell).
+func TestPagesWorkflowKeepsImages(t *testing.T) {
+	w := readWorkflow(t, filepath.Join(mirrortest.RepoRoot(t), ".github", "workflows", "pages.yml"))
 	if m, ok := w.Permissions.(map[string]any); !ok || len(m) != 0 {
 		t.Errorf("top-level permissions %v, want {}", w.Permissions)
 	}
@@ -79,14 +86,7 @@ func TestWorkflowsKeepExpressionsOutOfScripts(t *testing.T) {
 		t.Fatalf("workflows: %v", files)
 	}
 	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var w workflow
-		if err := yaml.Unmarshal(data, &w); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
+		w := readWorkflow(t, f)
 		for name, job := range w.Jobs {
 			for _, s := range job.Steps {
 				if strings.Contains(s.Run, "${{") {
@@ -100,14 +100,7 @@ func TestWorkflowsKeepExpressionsOutOfScripts(t *testing.T) {
 // The capture workflow runs on issues, with each permission it needs on
 // its job only, and fetches through mirror (never a heredoc of the title).
 func TestCaptureWorkflow(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join(mirrortest.RepoRoot(t), ".github", "workflows", "capture.yml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var w workflow
-	if err := yaml.Unmarshal(data, &w); err != nil {
-		t.Fatal(err)
-	}
+	w := readWorkflow(t, filepath.Join(mirrortest.RepoRoot(t), ".github", "workflows", "capture.yml"))
 	if m, ok := w.Permissions.(map[string]any); !ok || len(m) != 0 {
 		t.Errorf("top-level permissions %v, want {}", w.Permissions)
 	}

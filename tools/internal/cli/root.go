@@ -128,6 +128,7 @@ Hugo. content/ itself is never modified by a build.`,
 		newMediaCmd(g),
 		newFetchCmd(g),
 		newImportCmd(g),
+		newCheckCmd(g),
 	)
 	return root
 }

@@ -92,7 +92,7 @@ var scanCodec = recordCodec[Scan]{
 }
 
 var stagedCodec = recordCodec[Staged]{
-	format: "staged-1",
+	format: "staged-2", // 2: the status id staged
 	put: func(e *codec.Encoder, s Staged) {
 		e.Text(s.Path)
 		putFindings(e, s.Findings)

@@ -105,7 +105,7 @@ func TestCaptureWorkflow(t *testing.T) {
 		t.Errorf("top-level permissions %v, want {}", w.Permissions)
 	}
 	job := w.Jobs["capture"]
-	if job.Permissions["contents"] != "write" || job.Permissions["issues"] != "write" || len(job.Permissions) != 3 {
+	if job.Permissions["contents"] != "write" || job.Permissions["issues"] != "write" || len(job.Permissions) != 4 {
 		t.Errorf("permissions %v", job.Permissions)
 	}
 	fetches := false

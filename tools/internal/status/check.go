@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -21,9 +20,6 @@ type Original struct {
 	File, Title, Source string
 }
 
-// footer is the fetcher's 原文链接 link at the end of a body.
-var footer = regexp.MustCompile(`<a href="([^"]+)"[^>]*>原文链接</a>`)
-
 // Originals lists the archive's articles that name a source: front matter
 // source, else the fetcher's 原文链接 link.
 func Originals(contentDir string) ([]Original, error) {
@@ -38,13 +34,7 @@ func Originals(contentDir string) ([]Original, error) {
 	var out []Original
 	for _, a := range articles {
 		title, _ := a.FrontMatter.Values["title"].(string)
-		source, _ := a.FrontMatter.Values["source"].(string)
-		if source == "" {
-			if m := footer.FindSubmatch(a.Body); m != nil {
-				source = string(m[1])
-			}
-		}
-		if source != "" {
+		if source := a.SourceURL(); source != "" {
 			out = append(out, Original{File: a.File, Title: title, Source: source})
 		}
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/archivemirror/mirror/tools/internal/related"
 	"github.com/archivemirror/mirror/tools/internal/reuse"
 	"github.com/archivemirror/mirror/tools/internal/stage"
+	"github.com/archivemirror/mirror/tools/internal/status"
 	"github.com/archivemirror/mirror/tools/internal/store"
 	"github.com/archivemirror/mirror/tools/internal/validate"
 )
@@ -55,9 +56,23 @@ func (x *Archive) Steps() pipeline.Pipeline {
 		{Name: "wechat", Run: cleaner.WeChat},
 		{Name: "summarize", Run: cleaner.Summarize},
 		{Name: "lists", Run: x.setLists},
+		{Name: "status", Run: setStatusID},
 		{Name: "render", Run: body.RenderStep},
 		{Name: "sanitize", Run: clean.NewSanitizer(x.Clean, x.MediaPrefix, x.LoadRemote).Sanitize},
 	}
+}
+
+// ParamStatusID is the param naming an article's original in the record
+// mirror check keeps (see package status), which the theme reads.
+const ParamStatusID = "statusid"
+
+// setStatusID stages the id of the article's original in the status
+// record: the theme finds there whether the original vanished.
+func setStatusID(_ context.Context, a *article.Article) error {
+	if source := a.SourceURL(); source != "" {
+		a.SetParam(ParamStatusID, status.ID(source))
+	}
+	return nil
 }
 
 // Params the theme reads for the lists under an article.

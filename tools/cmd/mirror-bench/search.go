@@ -143,6 +143,8 @@ func (s *synthSource) Pages() map[string]string {
 	return pages
 }
 
+func (s *synthSource) StatusOf(string) string { return "" }
+
 func (s *synthSource) Read(key string) (search.Doc, error) {
 	i, _ := strconv.Atoi(key)
 	a := s.o.Build(i, s.n)

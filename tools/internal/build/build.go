@@ -379,7 +379,7 @@ func (r *run) index(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s, err := search.Update(ctx, search.StageSource(r.stage, r.transformed.Staged, r.site.Permalink), dir, r.paths.SearchState(), r.opts.Jobs)
+	s, err := search.Update(ctx, search.StageSource(r.stage, r.transformed.Staged, r.site.Permalink, r.opts.SiteDir), dir, r.paths.SearchState(), r.opts.Jobs)
 	r.report.AddStage(report.Stage{Name: "search", Articles: s.Added + s.Changed + s.Removed, Duration: s.Duration})
 	return err
 }

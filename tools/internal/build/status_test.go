@@ -1,11 +1,13 @@
 package build_test
 
 import (
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/chromedp/chromedp"
 
@@ -37,6 +39,7 @@ func TestVanishedOriginals(t *testing.T) {
 	if err := store.Save(); err != nil {
 		t.Fatal(err)
 	}
+	s.Opts.NoSearch = false
 	s.build(t)
 
 	b := browser.Start(t, s.Opts.Dest)
@@ -70,8 +73,29 @@ func TestVanishedOriginals(t *testing.T) {
 	if foreign := b.Foreign(); len(foreign) > 0 {
 		t.Errorf("requests to other hosts: %v", foreign)
 	}
+	// Search: the vanished originals by their status.
+	b.Open(t, "/search/?q="+url.QueryEscape(firstPair(gone.Title))+"&status=deleted", chromedp.Sleep(700*time.Millisecond))
+	if got := browser.Eval[string](t, b, `[...document.querySelectorAll('#results li a')].map(a => a.textContent).join('|')`); got != gone.Title {
+		t.Errorf("search for %q with status deleted: %q", firstPair(gone.Title), got)
+	}
 	feed, err := os.ReadFile(filepath.Join(s.Opts.Dest, "vanished", "index.xml"))
 	if err != nil || !strings.Contains(string(feed), "<title>"+gone.Title+"</title>") || strings.Contains(string(feed), live.Title) {
 		t.Errorf("the vanished feed: %v\n%s", err, feed)
 	}
+}
+
+// firstPair is the first two Han characters of a title.
+func firstPair(title string) string {
+	var han []rune
+	for _, r := range title {
+		if unicode.Is(unicode.Han, r) {
+			han = append(han, r)
+			if len(han) == 2 {
+				break
+			}
+		} else {
+			han = han[:0]
+		}
+	}
+	return string(han)
 }

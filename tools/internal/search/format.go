@@ -21,8 +21,8 @@ import (
 //
 //	meta.json      what the others are: buckets, slots, filters, build
 //	fold.json      the traditional → simplified table, as pairs of characters
-//	attrs.dat      per document slot: date, category and account, for
-//	               filters and sorting
+//	attrs.dat      per document slot: date, category, account and the
+//	               original's status, for filters and sorting (8 bytes)
 //	t/XXXX.dat     a bucket of terms: the documents holding each term of
 //	               the bucket (a term's bucket is a hash of it)
 //	f/N/SLOT.dat   a document: title, URL, date, category, account, text
@@ -31,7 +31,7 @@ import (
 // .dat files are gzip (a host adds no Content-Encoding to that name).
 
 // Version is the index format's version: the page refuses another.
-const Version = 1
+const Version = 2 // 2: the original's status in attrs
 
 // Meta is meta.json.
 type Meta struct {
@@ -44,6 +44,7 @@ type Meta struct {
 	Categories []string `json:"categories"`
 	Accounts   []string `json:"accounts"`
 	Years      []int    `json:"years"`
+	Statuses   []string `json:"statuses"`
 }
 
 // bucketOf is a term's bucket: FNV-1a of its UTF-8 bytes, modulo n.
@@ -135,6 +136,10 @@ type Doc struct {
 	Category string    `json:"c,omitempty"`
 	Account  string    `json:"a,omitempty"`
 	Text     string    `json:"x"`
+	// StatusID names the original in the status record (see package
+	// status): the index shows what became of it, kept up to date
+	// without reading the document again.
+	StatusID string `json:"-"`
 }
 
 // weights are the terms of a document with their weights: Han pairs (see

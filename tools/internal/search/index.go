@@ -36,6 +36,9 @@ const Dir = "search-index"
 type Source interface {
 	Pages() map[string]string
 	Read(key string) (Doc, error)
+	// StatusOf is the status of an original (see Doc.StatusID), "" for
+	// none known.
+	StatusOf(statusID string) string
 }
 
 // Stats say what an update did.
@@ -60,6 +63,7 @@ type slot struct {
 	Key, Holds        string
 	Days              uint16
 	Category, Account string
+	StatusID, Status  string
 }
 
 // Update brings the index in dir up to date with src, changing only what
@@ -86,7 +90,17 @@ func Update(ctx context.Context, src Source, dir, stateFile string, jobs int) (S
 	jobs *= 4
 	u := &update{src: src, dir: dir, st: st, jobs: jobs}
 	u.plan(pages)
+	statuses := u.refreshStatuses()
 	if len(u.fresh) == 0 && len(u.gone) == 0 {
+		if statuses {
+			u.st.Build++ // an original's status changed: its attributes
+			if err := u.writeMeta(); err != nil {
+				return u.stats, err
+			}
+			err := saveState(stateFile, u.st)
+			u.stats.Duration = time.Since(start)
+			return u.stats, err
+		}
 		u.stats.Duration = time.Since(start)
 		return u.stats, nil // nothing changed: no indexing work, nothing written
 	}
@@ -295,6 +309,7 @@ func (u *update) read(ctx context.Context, pass, passes int, old map[int]weights
 			err = u.writeNew(docFile(i), gz(mustJSON(d)))
 			s := &u.st.Slots[i]
 			s.Days, s.Category, s.Account = days(d.Date), d.Category, d.Account
+			s.StatusID, s.Status = d.StatusID, u.src.StatusOf(d.StatusID)
 		}
 		if err != nil {
 			errs[k] = err
@@ -387,9 +402,26 @@ func (u *update) writeNew(name string, data []byte) error {
 func pack(slot int, w uint8) uint32 { return uint32(slot)<<8 | uint32(w) }
 func unpack(p uint32) posting       { return posting{p >> 8, uint8(p)} }
 
+// refreshStatuses takes each document's original's status from the
+// source (mirror check changes them without the articles changing), and
+// says whether one changed.
+func (u *update) refreshStatuses() bool {
+	changed := false
+	for i := range u.st.Slots {
+		s := &u.st.Slots[i]
+		if s.Key == "" || s.StatusID == "" {
+			continue
+		}
+		if now := u.src.StatusOf(s.StatusID); now != s.Status {
+			s.Status, changed = now, true
+		}
+	}
+	return changed
+}
+
 // writeMeta writes meta.json, attrs.dat and fold.json.
 func (u *update) writeMeta() error {
-	cats, accts := map[string]int{}, map[string]int{}
+	cats, accts, stats := map[string]int{}, map[string]int{}, map[string]int{}
 	years := map[int]bool{}
 	for _, s := range u.st.Slots {
 		if s.Key == "" {
@@ -400,6 +432,9 @@ func (u *update) writeMeta() error {
 		}
 		if s.Account != "" {
 			accts[s.Account] = 0
+		}
+		if s.Status != "" {
+			stats[s.Status] = 0
 		}
 		if s.Days > 0 {
 			years[time.Unix(int64(s.Days)*86400, 0).UTC().Year()] = true
@@ -414,11 +449,16 @@ func (u *update) writeMeta() error {
 		accts[a] = i + 1
 	}
 	m.Years = slices.Sorted(maps.Keys(years))
-	attrs := make([]byte, 0, 6*len(u.st.Slots))
+	m.Statuses = slices.Sorted(maps.Keys(stats))
+	for i, s := range m.Statuses {
+		stats[s] = i + 1
+	}
+	attrs := make([]byte, 0, attrSize*len(u.st.Slots))
 	for _, s := range u.st.Slots {
 		attrs = binary.LittleEndian.AppendUint16(attrs, s.Days)
 		attrs = binary.LittleEndian.AppendUint16(attrs, uint16(cats[s.Category]))
 		attrs = binary.LittleEndian.AppendUint16(attrs, uint16(accts[s.Account]))
+		attrs = binary.LittleEndian.AppendUint16(attrs, uint16(stats[s.Status]))
 	}
 	if err := writeFile(u.dir, "attrs.dat", gz(attrs)); err != nil {
 		return err

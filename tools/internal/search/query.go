@@ -70,8 +70,8 @@ func spread(terms []string, n int) []string {
 
 // Filter narrows a query's results; "" or 0 is any.
 type Filter struct {
-	Category, Account string
-	Year              int
+	Category, Account, Status string
+	Year                      int
 }
 
 // Result is a document a query found.
@@ -123,6 +123,7 @@ func Query(dir, q string, f Filter) ([]Result, error) {
 		a := attrs[slot]
 		if (f.Category != "" && (a.category == 0 || m.Categories[a.category-1] != f.Category)) ||
 			(f.Account != "" && (a.account == 0 || m.Accounts[a.account-1] != f.Account)) ||
+			(f.Status != "" && (a.status == 0 || m.Statuses[a.status-1] != f.Status)) ||
 			(f.Year != 0 && yearOf(a.days) != f.Year) {
 			continue
 		}
@@ -137,7 +138,11 @@ func Query(dir, q string, f Filter) ([]Result, error) {
 // Document reads a found document.
 func Document(dir string, slot int) (*Doc, error) { return readDoc(dir, slot) }
 
-type attr struct{ days, category, account uint16 }
+type attr struct{ days, category, account, status uint16 }
+
+// attrSize is a document's attributes in attrs.dat: four little-endian
+// uint16s.
+const attrSize = 8
 
 func readAttrs(dir string) ([]attr, error) {
 	data, err := os.ReadFile(filepath.Join(dir, "attrs.dat"))
@@ -145,13 +150,13 @@ func readAttrs(dir string) ([]attr, error) {
 		return nil, err
 	}
 	raw, err := gunzip(data)
-	if err != nil || len(raw)%6 != 0 {
+	if err != nil || len(raw)%attrSize != 0 {
 		return nil, errDamaged
 	}
-	out := make([]attr, len(raw)/6)
+	out := make([]attr, len(raw)/attrSize)
 	for i := range out {
-		b := raw[6*i:]
-		out[i] = attr{binary.LittleEndian.Uint16(b), binary.LittleEndian.Uint16(b[2:]), binary.LittleEndian.Uint16(b[4:])}
+		b := raw[attrSize*i:]
+		out[i] = attr{binary.LittleEndian.Uint16(b), binary.LittleEndian.Uint16(b[2:]), binary.LittleEndian.Uint16(b[4:]), binary.LittleEndian.Uint16(b[6:])}
 	}
 	return out, nil
 }

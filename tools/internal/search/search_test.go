@@ -66,6 +66,9 @@ func (m memSource) Pages() map[string]string {
 
 func (m memSource) Read(key string) (Doc, error) { d := m[key]; d.Key = key; return d, nil }
 
+// StatusOf: a document's StatusID is its status, in these tests.
+func (m memSource) StatusOf(id string) string { return id }
+
 func doc(title, text, cat string, date string) Doc {
 	d, _ := time.Parse("2006-01-02", date)
 	return Doc{Title: title, URL: "/" + title + "/", Date: d, Day: date, Category: cat, Account: "acct", Text: text}
@@ -230,5 +233,40 @@ func TestDamagedFileIsRepaired(t *testing.T) {
 	}
 	if got := found(t, dir, "苔藓", Filter{}); len(got) != 1 {
 		t.Errorf("after the repair: %q", got)
+	}
+}
+
+// statusSource is a memSource whose originals' statuses change apart from
+// the documents, as mirror check changes them.
+type statusSource struct {
+	memSource
+	statuses map[string]string
+}
+
+func (s statusSource) StatusOf(id string) string { return s.statuses[id] }
+
+// The original's status filters results, and a status that changed
+// changes the attributes only: no document read, no bucket written.
+func TestStatusFilter(t *testing.T) {
+	dir, state := filepath.Join(t.TempDir(), Dir), filepath.Join(t.TempDir(), "state.json")
+	a, b := doc("苔藓", "城市里的苔藓。", "Life", "2024-01-01"), doc("铜匠", "城市里的铜匠。", "Life", "2024-02-01")
+	a.StatusID, b.StatusID = "id-a", "id-b"
+	src := statusSource{memSource{"a.html": a, "b.html": b}, map[string]string{"id-a": "live", "id-b": "live"}}
+	if _, err := Update(t.Context(), src, dir, state, 1); err != nil {
+		t.Fatal(err)
+	}
+	if got := found(t, dir, "城市", Filter{Status: "deleted"}); len(got) != 0 {
+		t.Errorf("deleted before any is: %q", got)
+	}
+	src.statuses["id-a"] = "deleted"
+	s, err := Update(t.Context(), src, dir, state, 1)
+	if err != nil || s.Added+s.Changed+s.Removed != 0 || s.BucketsWritten != 0 {
+		t.Fatalf("a status changed: %+v %v", s, err)
+	}
+	if got := found(t, dir, "城市", Filter{Status: "deleted"}); !slices.Equal(got, []string{"苔藓"}) {
+		t.Errorf("deleted: %q", got)
+	}
+	if got := found(t, dir, "城市", Filter{Status: "live"}); !slices.Equal(got, []string{"铜匠"}) {
+		t.Errorf("live: %q", got)
 	}
 }

@@ -6,25 +6,45 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cast"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
 	"github.com/archivemirror/mirror/tools/internal/stage"
+	"github.com/archivemirror/mirror/tools/internal/status"
 )
 
 // StageSource is the articles staged by a build (staged: their paths in
 // the stage), as the index reads them; permalink gives a page's URL from
 // its logical path.
-func StageSource(st *stage.Stage, staged map[string]string, permalink func(ref string) string) Source {
-	return &stageSource{st: st, staged: staged, permalink: permalink}
+func StageSource(st *stage.Stage, staged map[string]string, permalink func(ref string) string, siteDir string) Source {
+	return &stageSource{st: st, staged: staged, permalink: permalink, siteDir: siteDir}
 }
 
 type stageSource struct {
 	st        *stage.Stage
 	staged    map[string]string
 	permalink func(ref string) string
+	siteDir   string
+	statuses  func() *status.Store
+}
+
+// StatusOf reads the status record once (a damaged one counts as none:
+// mirror check says what is wrong with it, the build goes on).
+func (s *stageSource) StatusOf(id string) string {
+	if s.statuses == nil {
+		s.statuses = sync.OnceValue(func() *status.Store {
+			st, err := status.Load(s.siteDir)
+			if err != nil {
+				return status.Empty()
+			}
+			return st
+		})
+	}
+	r, _ := s.statuses().Get(id)
+	return string(r.Status)
 }
 
 func (s *stageSource) Pages() map[string]string {
@@ -44,7 +64,8 @@ func (s *stageSource) Read(rel string) (Doc, error) {
 	if err := json.Unmarshal(front, &fm); err != nil {
 		return Doc{}, fmt.Errorf("search index: %s: staged front matter: %w", s.staged[rel], err)
 	}
-	d := Doc{Key: rel, Title: cast.ToString(fm["title"]), Account: cast.ToString(fm["account"]), Text: Text(body)}
+	d := Doc{Key: rel, Title: cast.ToString(fm["title"]), Account: cast.ToString(fm["account"]), Text: Text(body),
+		StatusID: cast.ToString(fm["statusid"])}
 	d.URL = s.permalink("/" + strings.TrimSuffix(rel, path.Ext(rel)))
 	if cats := cast.ToStringSlice(fm["categories"]); len(cats) > 0 {
 		d.Category = cats[0]

@@ -104,6 +104,9 @@ type Store struct {
 // Dir is where a site keeps the record.
 func Dir(siteDir string) string { return filepath.Join(siteDir, "data", "status") }
 
+// Empty is a record of nothing.
+func Empty() *Store { return &Store{records: map[string]Record{}, dirty: map[string]bool{}} }
+
 // Load reads the record. A damaged file is an error naming the file and
 // line: it is not overwritten.
 func Load(siteDir string) (*Store, error) {

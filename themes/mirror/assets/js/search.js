@@ -38,7 +38,7 @@
   async function load(needFold, needAttrs) {
     if (!meta) {
       const m = await json("meta.json");
-      if (m.version !== 1) throw new Error("index version " + m.version);
+      if (m.version !== 2) throw new Error("index version " + m.version);
       meta = m;
       fillFilters();
     }
@@ -96,7 +96,7 @@
     }
     return [];
   }
-  const attr = (slot, k) => slot * 6 + 2 * k + 1 < attrs.byteLength ? attrs.getUint16(slot * 6 + 2 * k, true) : 0;
+  const attr = (slot, k) => slot * 8 + 2 * k + 1 < attrs.byteLength ? attrs.getUint16(slot * 8 + 2 * k, true) : 0;
   const yearOf = (days) => days ? new Date(days * 864e5).getUTCFullYear() : 0;
 
   function fillFilters() {
@@ -137,6 +137,7 @@
       found = [...scores].filter(([slot]) =>
         (!f.category || meta.categories[attr(slot, 1) - 1] === f.category) &&
         (!f.account || meta.accounts[attr(slot, 2) - 1] === f.account) &&
+        (!f.status || (meta.statuses || [])[attr(slot, 3) - 1] === f.status) &&
         (!f.year || String(yearOf(attr(slot, 0))) === f.year))
         .map(([slot, score]) => ({ slot, score, days: attr(slot, 0) }))
         .sort((a, b) => (byDate ? 0 : b.score - a.score) || b.days - a.days || a.slot - b.slot);

@@ -45,6 +45,7 @@ bench: $(MIRROR) ## Baseline vs cold, warm and incremental builds on synthetic a
 	bin/mirror-bench -n $(BENCH_N) $(if $(VERSITYGW),-bucket $(VERSITYGW))
 	bin/mirror-bench -search-only $(BENCH_SEARCH_N)
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./tools/internal/validate ./tools/internal/images ./tools/internal/transform
+	$(GO) test -run "^$$" -bench CheckRate -benchtime 1x ./tools/internal/status
 
 audit: build ## Lighthouse on the home and an article page (writes docs/audit.json)
 	cd scripts/audit && npm ci --no-audit --no-fund

@@ -51,7 +51,7 @@ func TestApply(t *testing.T) {
 
 // wechat serves a live article at /s/Live… and each interstitial class
 // at the path named after it, from package capture's test pages.
-func wechat(t *testing.T, hits *int) *url.URL {
+func wechat(t testing.TB, hits *int) *url.URL {
 	t.Helper()
 	pages := filepath.Join("..", "capture", "testdata", "wechat")
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -74,7 +74,7 @@ func wechat(t *testing.T, hits *int) *url.URL {
 	return u
 }
 
-func checker(t *testing.T, hits *int) *Checker {
+func checker(t testing.TB, hits *int) *Checker {
 	f := capture.NewFetcher(map[string]*url.URL{capture.WeChatHost: wechat(t, hits)})
 	return &Checker{Capture: f.Capture, Rate: 1000, Now: time.Now, Sleep: Sleep, Backoff: time.Millisecond, MaxRefusals: 3}
 }

@@ -33,7 +33,11 @@ const base = `http://127.0.0.1:${server.address().port}`;
 // The first article linked from the home page.
 const home = fs.readFileSync(path.join(root, "index.html"), "utf8");
 const article = (home.match(/class="card-title"><a href="([^"]+)"/) || [])[1];
-const pages = { home: "/", article };
+// The vanished originals' page, and the first article listed there (it
+// shows the notice), when the record names one.
+const vanished = fs.existsSync(path.join(root, "vanished", "index.html")) ? fs.readFileSync(path.join(root, "vanished", "index.html"), "utf8") : "";
+const noticed = (vanished.match(/class="results vanished-list">\s*<li><a href="([^"]+)"/) || [])[1];
+const pages = { home: "/", article, category: "/categories/tech/", search: "/search/?q=%E8%8B%94%E8%97%93", ...(vanished ? { vanished: "/vanished/" } : {}), ...(noticed ? { "article with notice": noticed } : {}) };
 
 const chrome = await chromeLauncher.launch({
   chromePath: process.env.CHROME_PATH || "/usr/bin/chromium",

@@ -31,9 +31,16 @@ type StagedInputs struct {
 // article: when the image was fetched, and how often it was tried.
 var notShown = map[string]bool{"Fetched": true, "Attempts": true}
 
+// StepsVersion is the version of what the document steps stage (see
+// package transform): a step added or changed bumps it, so no article is
+// kept as an earlier version of the steps staged it (the stage's own
+// record would keep the old file: it names files by this key).
+const StepsVersion = 2 // 2: the status id (package status)
+
 // Key hashes the inputs, each field with its length or count before it.
 func (in StagedInputs) Key() Key {
-	b := append(make([]byte, 0, 512), in.File[:]...)
+	b := append(make([]byte, 0, 512), StepsVersion)
+	b = append(b, in.File[:]...)
 	b = binary.AppendUvarint(b, uint64(len(in.Images)))
 	for _, e := range in.Images {
 		b = appendEntry(b, e)

@@ -1,5 +1,6 @@
 // make audit: serve public/ on 127.0.0.1, run Lighthouse (mobile settings)
-// on the home page and an article page in Debian's Chromium, print the
+// on the home page, an article, a category, search results, the vanished
+// originals and an article showing one, in Debian's Chromium, print the
 // scores and write them to docs/audit.json. Exit 1 under the targets:
 // 100 accessibility and best practices, 95 performance and SEO.
 import http from "node:http";

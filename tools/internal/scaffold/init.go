@@ -21,6 +21,7 @@ import (
 	"github.com/archivemirror/mirror/tools/internal/content"
 	"github.com/archivemirror/mirror/tools/internal/images"
 	"github.com/archivemirror/mirror/tools/internal/safefile"
+	"github.com/archivemirror/mirror/tools/internal/status"
 	"github.com/archivemirror/mirror/tools/internal/store"
 )
 
@@ -237,6 +238,11 @@ func clearExamples(ctx context.Context, root string, examples []string) ([]strin
 	} else if f != "" {
 		removed = append(removed, f)
 	}
+	if f, err := forgetStatuses(filepath.Join(root, "site"), exampleSources); err != nil {
+		return removed, err
+	} else if f != "" {
+		removed = append(removed, f)
+	}
 	for _, e := range examples {
 		p := filepath.Join(root, filepath.FromSlash(e))
 		if err := os.Remove(p); err == nil {
@@ -253,6 +259,25 @@ func clearExamples(ctx context.Context, root string, examples []string) ([]strin
 		return removed, err
 	}
 	return append(removed, ExamplesFile), nil
+}
+
+// forgetStatuses removes the status records of the examples' originals.
+func forgetStatuses(siteDir string, sources []string) (string, error) {
+	st, err := status.Load(siteDir)
+	if err != nil {
+		return "", err
+	}
+	n := len(st.Counts())
+	for _, s := range sources {
+		st.Delete(status.ID(s))
+	}
+	if err := st.Save(); err != nil {
+		return "", err
+	}
+	if n == 0 {
+		return "", nil
+	}
+	return "site/data/status/", nil
 }
 
 // imageKeysAndSources reads articles and returns the keys of the images

@@ -164,9 +164,27 @@ func (s *Store) Put(id string, answer Record) Record {
 	return r
 }
 
-// Save writes the shards that changed, each whole and atomically.
+// Delete forgets an original.
+func (s *Store) Delete(id string) {
+	if _, ok := s.records[id]; ok {
+		delete(s.records, id)
+		s.dirty[Shard(id)] = true
+	}
+}
+
+// Save writes the shards that changed, each whole and atomically; one
+// left empty is removed.
 func (s *Store) Save() error {
 	for _, shard := range slices.Sorted(maps.Keys(s.dirty)) {
+		file := filepath.Join(s.dir, shard+".yaml")
+		empty := !slices.ContainsFunc(slices.Collect(maps.Keys(s.records)), func(id string) bool { return Shard(id) == shard })
+		if empty {
+			if err := os.Remove(file); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return err
+			}
+			delete(s.dirty, shard)
+			continue
+		}
 		var b strings.Builder
 		b.WriteString("# What `mirror check` found of each original (see README, \"Vanished originals\").\n")
 		for _, id := range slices.Sorted(maps.Keys(s.records)) {
@@ -178,7 +196,7 @@ func (s *Store) Save() error {
 		if err := os.MkdirAll(s.dir, 0o755); err != nil {
 			return err
 		}
-		if err := safefile.Write(afero.NewOsFs(), filepath.Join(s.dir, shard+".yaml"), []byte(b.String()), 0o644); err != nil {
+		if err := safefile.Write(afero.NewOsFs(), file, []byte(b.String()), 0o644); err != nil {
 			return err
 		}
 		delete(s.dirty, shard)

@@ -94,6 +94,9 @@ func TestTemplateWorkflow(t *testing.T) {
 	if entries, _ := filepath.Glob(filepath.Join(dir, "content", "2023*")); len(entries) > 0 {
 		t.Errorf("example articles left: %v", entries)
 	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "site", "data", "status", "*.yaml")); len(left) > 0 {
+		t.Errorf("the examples' status records left: %v", left)
+	}
 	manifest, _ := os.ReadFile(filepath.Join(dir, "media", "manifest.jsonl"))
 	if strings.TrimSpace(string(manifest)) != "" {
 		t.Errorf("example images left in the manifest:\n%s", manifest)

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/archivemirror/mirror/tools/internal/capture"
+	"github.com/archivemirror/mirror/tools/internal/images/fetch"
 	"github.com/archivemirror/mirror/tools/internal/status"
 )
 
@@ -69,7 +70,7 @@ Exit codes: 0 done, 1 stopped early (refused, interrupted), 2 could not run.`,
 				return fail(ExitSetup, err)
 			}
 			f := capture.NewFetcher(remapped)
-			c := &status.Checker{Capture: f.Capture, Rate: rate, Now: time.Now, Sleep: status.Sleep, Backoff: 30 * time.Second, MaxRefusals: 3}
+			c := &status.Checker{Capture: f.Capture, Rate: rate, Now: time.Now, Sleep: fetch.Sleep, Backoff: 30 * time.Second, MaxRefusals: 3}
 			if !quiet {
 				c.Progress = newUploadProgress(cmd.ErrOrStderr(), "checked")
 			}

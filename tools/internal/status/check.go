@@ -213,15 +213,3 @@ func (c *Checker) ask(ctx context.Context, source string) (r Record, throttled b
 	}
 	return r, throttled
 }
-
-// Sleep waits d, or until ctx is done.
-func Sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/archivemirror/mirror/tools/internal/capture"
+	"github.com/archivemirror/mirror/tools/internal/images/fetch"
 )
 
 var t0 = time.Date(2026, 11, 30, 2, 0, 0, 0, time.UTC)
@@ -76,7 +77,7 @@ func wechat(t testing.TB, hits *int) *url.URL {
 
 func checker(t testing.TB, hits *int) *Checker {
 	f := capture.NewFetcher(map[string]*url.URL{capture.WeChatHost: wechat(t, hits)})
-	return &Checker{Capture: f.Capture, Rate: 1000, Now: time.Now, Sleep: Sleep, Backoff: time.Millisecond, MaxRefusals: 3}
+	return &Checker{Capture: f.Capture, Rate: 1000, Now: time.Now, Sleep: fetch.Sleep, Backoff: time.Millisecond, MaxRefusals: 3}
 }
 
 func originals(paths ...string) []Original {

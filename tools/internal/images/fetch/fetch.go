@@ -183,7 +183,7 @@ func (c *Client) Get(ctx context.Context, rawURL string) ([]byte, error) {
 	var last *Error
 	for attempt := 0; attempt <= c.cfg.Retries; attempt++ {
 		if attempt > 0 {
-			if err := sleep(ctx, c.backoff(attempt, last)); err != nil {
+			if err := Sleep(ctx, c.backoff(attempt, last)); err != nil {
 				return nil, &Error{URL: rawURL, Err: err}
 			}
 		}
@@ -284,7 +284,8 @@ func parseRetryAfter(v string) time.Duration {
 	return 0
 }
 
-func sleep(ctx context.Context, d time.Duration) error {
+// Sleep waits d, or until ctx is done.
+func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

@@ -31,6 +31,7 @@ func TestVanishedOriginals(t *testing.T) {
 	if err != nil || len(originals) < 3 {
 		t.Fatalf("%d originals: %v", len(originals), err)
 	}
+	os.RemoveAll(status.Dir(s.Site)) // the example's own record: this test's only
 	store, _ := status.Load(s.Site)
 	gone, live := originals[0], originals[1]
 	day := time.Date(2026, 11, 20, 3, 0, 0, 0, time.UTC)

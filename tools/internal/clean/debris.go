@@ -26,6 +26,14 @@ func Debris(_ context.Context, a *article.Article) error {
 		a.SetParam(ParamAccounts, []string{account})
 		a.Body = rest
 	}
+	// An account given in front matter (mirror fetch writes it there) is
+	// the account too: listed in the accounts taxonomy like the fetcher's.
+	if acc, ok := a.FrontMatter.Values[ParamAccount].(string); ok && strings.TrimSpace(acc) != "" && a.Params[ParamAccount] == nil {
+		a.SetParam(ParamAccount, strings.TrimSpace(acc))
+		if _, set := a.FrontMatter.Values[ParamAccounts]; !set {
+			a.SetParam(ParamAccounts, []string{strings.TrimSpace(acc)})
+		}
+	}
 	if url, start, ok := article.SourceLink(a.Body); ok {
 		if _, set := a.FrontMatter.Values[article.KeySource]; !set {
 			a.SetParam(article.KeySource, url)

@@ -53,7 +53,7 @@ func getFindings(d *recordDecoder) []article.Finding {
 }
 
 var scanCodec = recordCodec[Scan]{
-	format: "scans-3",
+	format: "scans-4", // 4: a front matter account is the account
 	put: func(e *codec.Encoder, s Scan) {
 		putFindings(e, s.Findings)
 		e.Text(s.Account)

@@ -36,3 +36,35 @@ categories: ["Tech"]
 		}
 	}
 }
+
+// What the build writes into a page is in the site's language: a Chinese
+// site says 图片未存档 for an image left remote and 音视频未存档 for a
+// player, never the English words.
+func TestBuildWritesTheSitesLanguage(t *testing.T) {
+	s := newTestSite(t, `-- a.md --
+---
+title: "A"
+date: 2024-01-01T00:00:00Z
+---
+<p><img data-src="https://mmbiz.qpic.cn/mmbiz_jpg/notstored/640?wx_fmt=jpeg" alt="图注"></p>
+<p><a href="https://example.org/x"><img data-src="https://mmbiz.qpic.cn/mmbiz_jpg/inlink/640?wx_fmt=jpeg"></a></p>
+<iframe class="video_iframe" data-src="https://v.qq.com/iframe/preview.html?vid=abc"></iframe>
+<hr><a href="https://mp.weixin.qq.com/s/Src123">原文链接</a>
+`)
+	s.build(t)
+	data, err := os.ReadFile(filepath.Join(s.Opts.Dest, "a", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(data)
+	for _, want := range []string{"图片未存档（图注）：在原网站打开", "［图片未存档］", "音视频未存档："} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	for _, english := range []string{"Image not archived", "image not archived", "Media not archived", "open the original"} {
+		if strings.Contains(page, english) {
+			t.Errorf("the page says %q", english)
+		}
+	}
+}

@@ -3,6 +3,8 @@ package clean
 import (
 	"fmt"
 	"strings"
+
+	"github.com/archivemirror/mirror/tools/internal/labels"
 )
 
 // Config is the cleanup settings, [params.mirror.clean] in the site config.
@@ -14,11 +16,14 @@ type Config struct {
 	// SummaryChars is how long a summary is, in characters (a Latin word
 	// counts as its letters).
 	SummaryChars int `json:"summaryChars"`
+	// Labels are the words written for media not archived, in the site's
+	// language (set from the site's i18n, not a setting).
+	Labels labels.Labels `json:"-"`
 }
 
 // NewDefaultConfig returns the settings of a site that sets none.
 func NewDefaultConfig() Config {
-	return Config{SummaryChars: 120}
+	return Config{SummaryChars: 120, Labels: labels.English}
 }
 
 // Validate reports settings that cannot work.

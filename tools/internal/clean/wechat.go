@@ -10,6 +10,7 @@ import (
 
 	"github.com/archivemirror/mirror/tools/internal/article"
 	"github.com/archivemirror/mirror/tools/internal/body"
+	"github.com/archivemirror/mirror/tools/internal/labels"
 )
 
 // AddedMark marks elements the cleanup adds (account cards, "media not
@@ -40,7 +41,7 @@ func (c *Cleaner) WeChat(_ context.Context, a *article.Article) error {
 			replace(n, accountCard(n))
 		case isEmbed(n):
 			if !c.keepEmbed(n) {
-				replace(n, mediaBox(n, source))
+				replace(n, mediaBox(n, source, c.cfg.Labels))
 			}
 		case strings.HasPrefix(n.Data, "mp-") && isBlank(n):
 			drop = append(drop, n)
@@ -111,19 +112,19 @@ func (c *Cleaner) keepEmbed(n *html.Node) bool {
 
 // mediaBox stands in for media the archive does not keep: it says so and
 // links to the original article, showing the cover when there is one.
-func mediaBox(n *html.Node, source string) *html.Node {
+func mediaBox(n *html.Node, source string, l labels.Labels) *html.Node {
 	box := elem(atom.Div, AddedMark, "media")
 	if cover, ok := body.Attr(n, "data-cover"); ok && strings.HasPrefix(cover, "/") {
 		box.AppendChild(elem(atom.Img, "src", cover, "alt", "", "loading", "lazy"))
 	}
 	p := elem(atom.P)
-	p.AppendChild(&html.Node{Type: html.TextNode, Data: "Media not archived: "})
+	p.AppendChild(&html.Node{Type: html.TextNode, Data: l.MediaNotArchived})
 	if source != "" {
 		a := elem(atom.A, "href", source, "rel", "noopener noreferrer")
-		a.AppendChild(&html.Node{Type: html.TextNode, Data: "open the original"})
+		a.AppendChild(&html.Node{Type: html.TextNode, Data: l.OpenOriginal})
 		p.AppendChild(a)
 	} else {
-		p.AppendChild(&html.Node{Type: html.TextNode, Data: "the original is not known"})
+		p.AppendChild(&html.Node{Type: html.TextNode, Data: l.OriginalUnknown})
 	}
 	box.AppendChild(p)
 	return box

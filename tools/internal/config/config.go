@@ -16,6 +16,7 @@ import (
 	"github.com/archivemirror/mirror/tools/internal/bucket"
 	"github.com/archivemirror/mirror/tools/internal/clean"
 	"github.com/archivemirror/mirror/tools/internal/images"
+	"github.com/archivemirror/mirror/tools/internal/labels"
 	"github.com/archivemirror/mirror/tools/internal/publish"
 	"github.com/archivemirror/mirror/tools/internal/stage"
 	"github.com/archivemirror/mirror/tools/internal/validate"
@@ -152,6 +153,12 @@ func (c *Config) apply(site map[string]any) error {
 		c.PaginationPath = p
 	}
 	c.ThemeDirs = themeDirs(c.SiteDir, site)
+	lang := "en"
+	if l, ok := lookup(site, "defaultContentLanguage").(string); ok && l != "" {
+		lang = l
+	}
+	l := labels.Load(lang, append(slices.Clone(c.ThemeDirs), c.SiteDir))
+	c.Images.Labels, c.Clean.Labels = l, l
 	mirror := lookup(site, "params", "mirror")
 	if mirror == nil {
 		return nil

@@ -9,6 +9,7 @@ import (
 
 	"github.com/archivemirror/mirror/tools/internal/images/fetch"
 	"github.com/archivemirror/mirror/tools/internal/images/resize"
+	"github.com/archivemirror/mirror/tools/internal/labels"
 )
 
 // Config is the image stage's settings, [params.mirror.images] in the site
@@ -48,6 +49,9 @@ type Config struct {
 	// pictures hosts serve instead of the real one; they never enter the
 	// store.
 	Placeholders []string `json:"placeholders"`
+	// Labels are the words written for an image left remote, in the
+	// site's language (set from the site's i18n, not a setting).
+	Labels labels.Labels `json:"-"`
 }
 
 // NewDefaultConfig returns the settings of a site that sets none.
@@ -65,6 +69,7 @@ func NewDefaultConfig() Config {
 		MaxRedirects: 3,
 		Jobs:         8,
 		Remote:       "link",
+		Labels:       labels.English,
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/archivemirror/mirror/tools/internal/article"
 	"github.com/archivemirror/mirror/tools/internal/body"
+	"github.com/archivemirror/mirror/tools/internal/labels"
 	"github.com/archivemirror/mirror/tools/internal/store"
 )
 
@@ -170,7 +171,7 @@ func (r *Rewriter) img(n *html.Node, local func(string) (store.Entry, bool)) {
 	e, ok := local(src)
 	switch {
 	case !ok && isURL && r.cfg.Remote == "link":
-		replaceWithLink(n, fetchURL)
+		replaceWithLink(n, fetchURL, r.cfg.Labels)
 		return
 	case !ok && isURL:
 		body.SetAttr(n, "src", fetchURL)
@@ -194,19 +195,19 @@ func (r *Rewriter) img(n *html.Node, local func(string) (store.Entry, bool)) {
 
 // replaceWithLink puts a link to a remote image in its place, so the page
 // loads nothing from a third party but the reader can still see it.
-func replaceWithLink(img *html.Node, remote string) {
+func replaceWithLink(img *html.Node, remote string, l labels.Labels) {
 	a := &html.Node{Type: html.ElementNode, DataAtom: atom.A, Data: "a", Attr: []html.Attribute{
 		{Key: "href", Val: remote}, {Key: "rel", Val: "noopener noreferrer"},
 		{Key: "referrerpolicy", Val: "no-referrer"}, {Key: "data-mirror", Val: "remote-image"},
 	}}
-	label := "Image not archived: open it on its original site"
+	label := l.ImageNotArchived
 	if alt, ok := body.Attr(img, "alt"); ok && strings.TrimSpace(alt) != "" {
-		label = "Image not archived (" + strings.TrimSpace(alt) + "): open it on its original site"
+		label = strings.Replace(l.ImageNotArchivedAlt, "%s", strings.TrimSpace(alt), 1)
 	}
 	if insideLink(img) {
 		// Links do not nest: say so in plain text inside the outer link.
 		a = &html.Node{Type: html.ElementNode, DataAtom: atom.Span, Data: "span", Attr: []html.Attribute{{Key: "data-mirror", Val: "remote-image"}}}
-		label = "[image not archived]"
+		label = l.ImageNotArchivedShort
 	}
 	a.AppendChild(&html.Node{Type: html.TextNode, Data: label})
 	img.Parent.InsertBefore(a, img)

@@ -133,7 +133,7 @@ func TestExampleSite(t *testing.T) {
 	if n := checkArticlePages(t, content, dest); n < 12 {
 		t.Errorf("only %d example articles, want at least 12", n)
 	}
-	for _, list := range []string{"categories/index.html", "categories/tech/index.html", "tags/index.html", "tags/fetched/index.html"} {
+	for _, list := range []string{"categories/index.html", "categories/tech/index.html", "tags/index.html", "tags/山野植物志/index.html"} {
 		if _, err := os.Stat(filepath.Join(dest, list)); err != nil {
 			t.Errorf("list page missing: %v", err)
 		}

@@ -68,3 +68,23 @@ date: 2024-01-01T00:00:00Z
 		}
 	}
 }
+
+// The fetcher's bookkeeping tag ("fetched") is shown nowhere.
+func TestBookkeepingTagsHidden(t *testing.T) {
+	s := newTestSite(t, `-- a.md --
+---
+title: "A"
+date: 2024-01-01T00:00:00Z
+tags: ["fetched", "苔藓"]
+---
+<p>body</p>
+`)
+	s.build(t)
+	page, _ := os.ReadFile(filepath.Join(s.Opts.Dest, "a", "index.html"))
+	if strings.Contains(strings.ToLower(string(page)), "#fetched") || !strings.Contains(string(page), "#苔藓") {
+		t.Errorf("tags shown: the page has #fetched, or lacks #苔藓")
+	}
+	if _, err := os.Stat(filepath.Join(s.Opts.Dest, "tags", "fetched")); err == nil {
+		t.Error("a tag page for fetched")
+	}
+}

@@ -28,7 +28,7 @@ var examplePages = map[string]string{
 	"article":  "/20240312_e63d7f8c7e28f4f0/",
 	"category": "/categories/tech/",
 	"account":  "/accounts/%E5%B1%B1%E9%87%8E%E6%A4%8D%E7%89%A9%E5%BF%97/",
-	"tag":      "/tags/fetched/",
+	"tag":      "/tags/%E5%B1%B1%E9%87%8E%E6%A4%8D%E7%89%A9%E5%BF%97/",
 	"archive":  "/months/",
 	"month":    "/months/2024-03/",
 	"year":     "/years/2024/",

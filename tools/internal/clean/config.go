@@ -16,6 +16,9 @@ type Config struct {
 	// SummaryChars is how long a summary is, in characters (a Latin word
 	// counts as its letters).
 	SummaryChars int `json:"summaryChars"`
+	// HiddenTags are bookkeeping tags (the fetcher's "fetched") left out
+	// of the staged articles: no page shows them, no tag page lists them.
+	HiddenTags []string `json:"hiddenTags"`
 	// Labels are the words written for media not archived, in the site's
 	// language (set from the site's i18n, not a setting).
 	Labels labels.Labels `json:"-"`
@@ -23,7 +26,7 @@ type Config struct {
 
 // NewDefaultConfig returns the settings of a site that sets none.
 func NewDefaultConfig() Config {
-	return Config{SummaryChars: 120, Labels: labels.English}
+	return Config{SummaryChars: 120, HiddenTags: []string{"fetched"}, Labels: labels.English}
 }
 
 // Validate reports settings that cannot work.

@@ -3,6 +3,7 @@ package clean
 import (
 	"bytes"
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/archivemirror/mirror/tools/internal/article"
@@ -70,4 +71,35 @@ func header(a *article.Article) (account string, rest []byte, ok bool) {
 		return "", nil, false
 	}
 	return strings.TrimSpace(line[i+4:]), rest, true
+}
+
+// HideTags is the step that leaves the bookkeeping tags (HiddenTags) out
+// of an article's staged tags.
+func (c *Cleaner) HideTags(_ context.Context, a *article.Article) error {
+	raw, ok := a.Params["tags"] // the terms step's, when it changed them
+	if !ok {
+		raw = a.FrontMatter.Values["tags"]
+	}
+	var tags []any
+	switch v := raw.(type) {
+	case []any:
+		tags = v
+	case []string:
+		for _, s := range v {
+			tags = append(tags, s)
+		}
+	}
+	if len(tags) == 0 || len(c.cfg.HiddenTags) == 0 {
+		return nil
+	}
+	kept := make([]any, 0, len(tags))
+	for _, t := range tags {
+		if s, ok := t.(string); !ok || !slices.ContainsFunc(c.cfg.HiddenTags, func(h string) bool { return strings.EqualFold(h, s) }) {
+			kept = append(kept, t)
+		}
+	}
+	if len(kept) != len(tags) {
+		a.SetParam("tags", kept)
+	}
+	return nil
 }

@@ -56,6 +56,7 @@ func (x *Archive) Steps() pipeline.Pipeline {
 		{Name: "wechat", Run: cleaner.WeChat},
 		{Name: "summarize", Run: cleaner.Summarize},
 		{Name: "lists", Run: x.setLists},
+		{Name: "tags", Run: cleaner.HideTags},
 		{Name: "status", Run: setStatusID},
 		{Name: "render", Run: body.RenderStep},
 		{Name: "sanitize", Run: clean.NewSanitizer(x.Clean, x.MediaPrefix, x.LoadRemote).Sanitize},

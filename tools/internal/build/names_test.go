@@ -88,3 +88,37 @@ tags: ["fetched", "苔藓"]
 		t.Error("a tag page for fetched")
 	}
 }
+
+// Chinese typography on the article page: full-width punctuation in the
+// labels, the source box's line, prev/next labelled 上一篇/下一篇 under
+// their own landmark name, an account's markup escaped.
+func TestChineseTypography(t *testing.T) {
+	s := newTestSite(t, `-- a.md --
+---
+title: "A"
+date: 2024-01-01T00:00:00Z
+account: "<b>号</b>"
+categories: ["Tech"]
+source: "https://mp.weixin.qq.com/s/Aaa111"
+---
+<p>body</p>
+-- b.md --
+---
+title: "B"
+date: 2024-02-01T00:00:00Z
+account: "<b>号</b>"
+categories: ["Tech"]
+---
+<p>body</p>
+`)
+	s.build(t)
+	page, _ := os.ReadFile(filepath.Join(s.Opts.Dest, "a", "index.html"))
+	for _, want := range []string{"原文：<a", "存档自 &lt;b&gt;号&lt;/b&gt;，<time", `aria-label="上一篇与下一篇"`, "下一篇 →</span>"} {
+		if !strings.Contains(string(page), want) && !strings.Contains(string(page), strings.Replace(want, "下一篇 →", "← 上一篇", 1)) {
+			t.Errorf("the article page lacks %q", want)
+		}
+	}
+	if strings.Contains(string(page), "<b>号</b>") {
+		t.Error("the account's markup is not escaped")
+	}
+}

@@ -53,12 +53,15 @@ type Stats struct {
 	Failed int `json:"failed"` // could not be localized
 	// FailedBefore are those of Failed that failed for good in an earlier
 	// run and were not tried again (see RetryFailed).
-	FailedBefore int   `json:"failed_before"`
-	NotAllowed   int   `json:"not_allowed"` // on a host not on the allowlist
-	Offline      int   `json:"offline"`     // missing, and --offline
-	Resized      int   `json:"resized"`     // stored after scaling down
-	Bytes        int64 `json:"bytes"`       // bytes downloaded
-	Requests     int64 `json:"requests"`    // HTTP requests sent
+	FailedBefore int `json:"failed_before"`
+	NotAllowed   int `json:"not_allowed"` // on a host not on the allowlist
+	Offline      int `json:"offline"`     // missing, and --offline
+	// Unresolved are those of Failed whose host's name did not resolve
+	// (no network?): asked once a run, not retried.
+	Unresolved int   `json:"unresolved,omitempty"`
+	Resized    int   `json:"resized"`  // stored after scaling down
+	Bytes      int64 `json:"bytes"`    // bytes downloaded
+	Requests   int64 `json:"requests"` // HTTP requests sent
 }
 
 // NewLocalizer returns a localizer for a store. remap sends requests for a
@@ -116,6 +119,9 @@ func (l *Localizer) count(o outcome) {
 	case "failed-before":
 		s.Failed++
 		s.FailedBefore++
+	case "unresolved":
+		s.Failed++
+		s.Unresolved++
 	default:
 		s.Failed++
 	}
@@ -180,6 +186,9 @@ func (l *Localizer) one(ctx context.Context, ref Ref) outcome {
 		var fe *fetch.Error
 		permanent := errors.As(err, &fe) && fe.Permanent
 		l.fail(ref, prev, err, permanent)
+		if fe != nil && fe.Unresolved {
+			return outcome{kind: "unresolved"}
+		}
 		return outcome{kind: "failed"}
 	}
 	o, err := l.keep(ref, data)
@@ -400,6 +409,10 @@ func isWeChatImageHost(raw string) bool {
 
 // String gives the totals in one line.
 func (s Stats) String() string {
-	return fmt.Sprintf("%d images: %d stored (%d resized), %d already stored, %d failed, %d on other hosts, %d missing offline; %d requests, %.1f MB",
+	line := fmt.Sprintf("%d images: %d stored (%d resized), %d already stored, %d failed, %d on other hosts, %d missing offline; %d requests, %.1f MB",
 		s.Images, s.Stored, s.Resized, s.Cached, s.Failed, s.NotAllowed, s.Offline, s.Requests, float64(s.Bytes)/1e6)
+	if s.Unresolved > 0 {
+		line += fmt.Sprintf("; %d on hosts whose names did not resolve: offline? use --offline", s.Unresolved)
+	}
+	return line
 }

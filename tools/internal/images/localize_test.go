@@ -602,3 +602,31 @@ func TestVariants(t *testing.T) {
 		t.Errorf("a 300 px image got variants: %v", e.Variants)
 	}
 }
+
+// Without DNS, a host is asked once a run: its images fail at once after,
+// not each retried with backoff, and the summary says offline? use
+// --offline. Not permanent: the next run asks again.
+func TestUnresolvedHostAskedOnce(t *testing.T) {
+	cfg := testConfig()
+	st := memStore(t)
+	l := NewLocalizer(cfg, st, map[string]*url.URL{"mmbiz.qpic.cn": {Scheme: "http", Host: "mmbiz.does-not-resolve.invalid"}})
+	var refs []Ref
+	for i := range 10 {
+		u := fmt.Sprintf("https://mmbiz.qpic.cn/mmbiz_jpg/offline%d/640", i)
+		key, _, _ := Key(u)
+		refs = append(refs, Ref{Key: key, URL: u})
+	}
+	stats, err := l.Localize(t.Context(), refs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Requests > int64(cfg.Jobs) || stats.Unresolved != 10 || stats.Failed != 10 {
+		t.Errorf("%+v", stats)
+	}
+	if !strings.Contains(stats.String(), "offline? use --offline") {
+		t.Errorf("the summary: %s", stats)
+	}
+	if e, _ := st.Manifest().Get(refs[0].Key); e.Permanent {
+		t.Error("recorded as a permanent failure")
+	}
+}

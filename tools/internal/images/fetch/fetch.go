@@ -17,6 +17,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -66,7 +67,10 @@ type Error struct {
 	URL       string
 	Status    int
 	Permanent bool
-	Err       error
+	// Unresolved says the host's name did not resolve: not retried, and
+	// the host not asked again in this run (see Client).
+	Unresolved bool
+	Err        error
 }
 
 func (e *Error) Error() string {
@@ -87,6 +91,10 @@ type Client struct {
 	http *http.Client
 	// Requests counts requests sent, retries and redirects included.
 	Requests atomic.Int64
+	// down are the hosts whose name did not resolve in this run: asked
+	// once, they fail at once after (without DNS, every image was tried
+	// again with backoff: 35 s a build).
+	down sync.Map // host → error
 }
 
 // New returns a client with its own transport.
@@ -180,6 +188,9 @@ func (c *Client) Get(ctx context.Context, rawURL string) ([]byte, error) {
 		return nil, &Error{URL: rawURL, Permanent: true, Err: fmt.Errorf("%s is not an allowed host", u.Hostname())}
 	}
 	c.remap(u)
+	if err, ok := c.down.Load(u.Hostname()); ok {
+		return nil, &Error{URL: rawURL, Unresolved: true, Err: err.(error)}
+	}
 	var last *Error
 	for attempt := 0; attempt <= c.cfg.Retries; attempt++ {
 		if attempt > 0 {
@@ -193,7 +204,10 @@ func (c *Client) Get(ctx context.Context, rawURL string) ([]byte, error) {
 		}
 		last = err
 		last.URL = rawURL
-		if last.Permanent || ctx.Err() != nil {
+		if last.Unresolved {
+			c.down.Store(u.Hostname(), last.Err)
+		}
+		if last.Permanent || last.Unresolved || ctx.Err() != nil {
 			break
 		}
 	}
@@ -221,6 +235,10 @@ func (c *Client) once(ctx context.Context, u *url.URL) ([]byte, *Error) {
 		var uerr *url.Error
 		if errors.As(err, &uerr) && !uerr.Timeout() && strings.Contains(uerr.Err.Error(), "redirect") {
 			return nil, &Error{Permanent: true, Err: uerr.Err}
+		}
+		var dns *net.DNSError
+		if errors.As(err, &dns) && dns.IsNotFound {
+			return nil, &Error{Unresolved: true, Err: fmt.Errorf("%s does not resolve (offline? use --offline)", dns.Name)}
 		}
 		return nil, &Error{Permanent: isRefused(err), Err: timedOut(err, c.cfg.Timeout)}
 	}

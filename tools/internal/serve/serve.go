@@ -20,6 +20,7 @@ import (
 	"github.com/fsnotify/fsnotify"
 
 	"github.com/archivemirror/mirror/tools/internal/build"
+	"github.com/archivemirror/mirror/tools/internal/config"
 	"github.com/archivemirror/mirror/tools/internal/report"
 )
 
@@ -37,6 +38,7 @@ type Options struct {
 type Server struct {
 	opts    Options
 	dir     string
+	base    string // the base URL's path the site is served at: "/archive/"
 	mu      sync.Mutex
 	clients map[chan struct{}]bool
 }
@@ -50,6 +52,11 @@ func Run(ctx context.Context, opts Options) error {
 	defer os.RemoveAll(dir)
 	s := &Server{opts: opts, dir: filepath.Join(dir, "public"), clients: map[chan struct{}]bool{}}
 	s.opts.Build.Dest = s.dir
+	cfg, err := config.LoadFor(opts.Build.SiteDir, opts.Build.BaseURL)
+	if err != nil {
+		return err
+	}
+	s.base = config.BasePath(cfg.BaseURL)
 	if err := s.build(ctx); err != nil {
 		return err
 	}
@@ -64,12 +71,19 @@ func Run(ctx context.Context, opts Options) error {
 	}()
 	go s.watch(ctx)
 	if opts.Ready != nil {
-		opts.Ready("http://" + ln.Addr().String() + "/")
+		opts.Ready("http://" + ln.Addr().String() + s.base)
 	}
 	if err := srv.Serve(ln); err != http.ErrServerClosed {
 		return err
 	}
 	return nil
+}
+
+// Site is the handler mirror serve serves a built site in dir with, at
+// the base URL's path base ("/archive/"), without the rebuilding.
+func Site(dir, base string) http.Handler {
+	s := &Server{dir: dir, base: base, clients: map[chan struct{}]bool{}}
+	return s.handler()
 }
 
 func (s *Server) build(ctx context.Context) error {
@@ -89,24 +103,56 @@ func (s *Server) handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/__mirror/events", s.events)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		p := filepath.Join(s.dir, filepath.FromSlash(r.URL.Path))
+		// The site is served where its URLs say it is: under the base
+		// URL's path (a GitHub Pages project site's /archive/), / leading
+		// there, anything else the site's 404 page.
+		rel, ok := strings.CutPrefix(r.URL.Path, strings.TrimSuffix(s.base, "/"))
+		if !ok || (rel != "" && !strings.HasPrefix(rel, "/")) {
+			if r.URL.Path == "/" {
+				http.Redirect(w, r, s.base, http.StatusFound)
+				return
+			}
+			rel = "/404-not-in-the-site"
+		}
+		if rel == "" {
+			rel = "/"
+		}
+		p := filepath.Join(s.dir, filepath.FromSlash(rel))
 		if info, err := os.Stat(p); err == nil && info.IsDir() {
 			p = filepath.Join(p, "index.html")
 		}
 		if !strings.HasSuffix(p, ".html") {
-			files.ServeHTTP(w, r)
+			if _, err := os.Stat(p); err != nil {
+				s.notFound(w)
+				return
+			}
+			r2 := r.Clone(r.Context())
+			r2.URL.Path = rel
+			files.ServeHTTP(w, r2)
 			return
 		}
 		data, err := os.ReadFile(p)
 		if err != nil {
-			w.WriteHeader(http.StatusNotFound)
-			data, _ = os.ReadFile(filepath.Join(s.dir, "404.html"))
+			s.notFound(w)
+			return
 		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Cache-Control", "no-store")
-		w.Write(bytes.Replace(data, []byte("</body>"), []byte(reloadScript+"</body>"), 1))
+		s.page(w, http.StatusOK, data)
 	})
 	return mux
+}
+
+// notFound answers with the site's own 404 page.
+func (s *Server) notFound(w http.ResponseWriter) {
+	data, _ := os.ReadFile(filepath.Join(s.dir, "404.html"))
+	s.page(w, http.StatusNotFound, data)
+}
+
+// page writes an HTML page with the reload script.
+func (s *Server) page(w http.ResponseWriter, status int, data []byte) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(bytes.Replace(data, []byte("</body>"), []byte(reloadScript+"</body>"), 1))
 }
 
 // events streams a message to the page after each rebuild.

@@ -6,6 +6,7 @@ package browser
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -44,14 +45,21 @@ type Browser struct {
 	mu       sync.Mutex
 	requests []string
 	errors   []string
+	failed   []string // responses of status 400 and over: "404 URL"
 }
 
 // Start serves dir on 127.0.0.1 and starts Chromium with the flags that
 // keep it off the network except for pages it is sent to.
 func Start(t testing.TB, dir string) *Browser {
 	t.Helper()
+	return StartHandler(t, http.FileServer(http.Dir(dir)))
+}
+
+// StartHandler is Start with the site served by h (mirror serve's).
+func StartHandler(t testing.TB, h http.Handler) *Browser {
+	t.Helper()
 	exe := Path(t)
-	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe),
@@ -72,6 +80,17 @@ func Start(t testing.TB, dir string) *Browser {
 	requests := chromedp.Events(ctx, network.RequestWillBeSent)
 	exceptions := chromedp.Events(ctx, runtime.ExceptionThrown)
 	console := chromedp.Events(ctx, runtime.ConsoleAPICalled)
+	responses := chromedp.Events(ctx, network.ResponseReceived)
+	go func() {
+		for ev, err := range responses {
+			if err != nil {
+				return
+			}
+			if ev.Response.Status >= 400 {
+				b.record(&b.failed, fmt.Sprintf("%d %s", ev.Response.Status, ev.Response.URL))
+			}
+		}
+	}()
 	go func() {
 		for ev, err := range requests {
 			if err != nil {
@@ -158,6 +177,13 @@ func (b *Browser) Foreign() []string {
 	}
 	b.requests = nil
 	return out
+}
+
+// Failed lists the responses of status 400 and over so far.
+func (b *Browser) Failed() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]string(nil), b.failed...)
 }
 
 // Errors returns, and forgets, the console errors and uncaught exceptions.

@@ -6,6 +6,9 @@ package article
 type ImageRef struct {
 	Key string
 	URL string
+	// File is an article showing the image (the first one listed), for
+	// messages; not kept in the cache.
+	File string `json:"-"`
 }
 
 // A Link is an href of an article's body with what of where it leads does

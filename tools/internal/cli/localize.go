@@ -40,8 +40,9 @@ Exit codes: 0 every image localized, 1 some could not be, 2 could not run.`,
 			}
 			r, err := build.Localize(cmd.Context(), opts)
 			report.WriteLines(cmd.ErrOrStderr(), r.Findings, article.Error)
+			// A line per image left remote: an article showing it, its URL.
 			for _, f := range r.ImageFailures {
-				fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s\n", f.URL, f.Error)
+				fmt.Fprintf(cmd.ErrOrStderr(), "%s: warning img/failed: %s: %s\n", display(f.File), f.URL, f.Error)
 			}
 			if reportPath != "" {
 				if werr := r.WriteJSON(reportPath); werr != nil {

@@ -339,8 +339,21 @@ func (l *Localizer) putVariants(vs []resize.Variant, have store.Variants) (store
 func (l *Localizer) fail(ref Ref, prev store.Entry, err error, permanent bool) {
 	l.store.Manifest().Set(store.Entry{
 		Key: ref.Key, URL: ref.URL, Status: store.Failed,
-		Error: err.Error(), Permanent: permanent, Attempts: prev.Attempts + 1, Fetched: l.Now().UTC(),
+		Error: reason(err), Permanent: permanent, Attempts: prev.Attempts + 1, Fetched: l.Now().UTC(),
 	})
+}
+
+// reason is why a fetch failed, without the URL (the manifest entry and
+// every message about it name the URL already).
+func reason(err error) string {
+	var fe *fetch.Error
+	switch {
+	case errors.As(err, &fe) && fe.Status != 0:
+		return fmt.Sprintf("HTTP %d", fe.Status)
+	case errors.As(err, &fe) && fe.Err != nil:
+		return fe.Err.Error()
+	}
+	return err.Error()
 }
 
 // placeholderDetector recognizes the pictures image hosts serve instead of

@@ -59,6 +59,7 @@ type Report struct {
 
 // ImageFailure is an image left remote.
 type ImageFailure struct {
+	File      string `json:"file"` // an article showing it
 	URL       string `json:"url"`
 	Error     string `json:"error"`
 	Permanent bool   `json:"permanent,omitempty"`
@@ -127,7 +128,7 @@ func (r *Report) AddImages(m *store.Manifest, refs []article.ImageRef, repaired 
 		e, ok := m.Get(ref.Key)
 		switch {
 		case ok && e.Status == store.Failed:
-			r.ImageFailures = append(r.ImageFailures, ImageFailure{URL: e.URL, Error: e.Error, Permanent: e.Permanent})
+			r.ImageFailures = append(r.ImageFailures, ImageFailure{File: ref.File, URL: e.URL, Error: e.Error, Permanent: e.Permanent})
 		case ok:
 			r.MediaFiles = append(r.MediaFiles, e.File)
 			for _, v := range e.Variants {

@@ -141,6 +141,7 @@ func ImageRefs(items []*Item) []article.ImageRef {
 		for _, ref := range it.Scan.Images {
 			if !seen[ref.Key] {
 				seen[ref.Key] = true
+				ref.File = it.A.File
 				refs = append(refs, ref)
 			}
 		}

@@ -41,6 +41,9 @@ func filled(v reflect.Value, seed *int) {
 			return
 		}
 		for i := range v.NumField() {
+			if v.Type().Field(i).Tag.Get("json") == "-" {
+				continue // not kept in the cache, by design (it says so)
+			}
 			filled(v.Field(i), seed)
 		}
 	default:

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -46,7 +47,18 @@ It never touches the network beyond its own listener.`,
 				return fail(ExitSetup, err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "serving %d images for %s on http://%s\n", srv.Len(), host, ln.Addr())
-			return (&http.Server{Handler: srv}).Serve(ln)
+			// SIGINT and SIGTERM end it (the command's context): the root
+			// command takes them over, so a server that ignored the context
+			// could only be killed.
+			server := &http.Server{Handler: srv}
+			go func() {
+				<-cmd.Context().Done()
+				server.Close()
+			}()
+			if err := server.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			return nil
 		},
 	}
 	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:8089", "address to listen on")

@@ -135,3 +135,27 @@ func waitForRender(t *testing.T, root string, before []string) {
 	}
 	t.Fatal("the build never started rendering")
 }
+
+// mirror origin stops on SIGINT (it went on serving: only kill -9 ended it).
+func TestSignalStopsOrigin(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a child process")
+	}
+	root := signalArchive(t, 3)
+	done := make(chan struct{})
+	code := runChild(t, []string{"--root", root, "origin", "--listen", "127.0.0.1:0"}, func(p *os.Process) {
+		time.Sleep(time.Second)
+		p.Signal(syscall.SIGINT)
+		go func() {
+			select {
+			case <-done:
+			case <-time.After(15 * time.Second):
+				p.Kill()
+			}
+		}()
+	})
+	close(done)
+	if code == -1 {
+		t.Error("SIGINT did not stop mirror origin: killed")
+	}
+}

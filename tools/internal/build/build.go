@@ -57,11 +57,11 @@ type Options struct {
 	Strict     bool   // any error, or any image not localized, fails the build
 	Jobs       int    // workers for the stages; 0 means one per core
 
-	// Offline uses the image store only; RetryFailed fetches images that
-	// failed for good before; Remap sends a host's requests elsewhere.
-	Offline     bool
-	RetryFailed bool
-	Remap       map[string]*url.URL
+	// Offline uses the image store only; RetryFailed fetches images failed for
+	// good; Remap sends a host's requests elsewhere, faithful if RemapFaithful.
+	Offline                    bool
+	RetryFailed, RemapFaithful bool
+	Remap                      map[string]*url.URL
 	// ImageProgress and UploadProgress, when set, are told how the image
 	// stage and the upload to the media bucket are going.
 	ImageProgress  func(images.Stats)
@@ -267,7 +267,7 @@ func (r *run) localize(ctx context.Context) error {
 	}
 	defer st.Unlock()
 	l := images.NewLocalizer(r.cfg.Images, st, r.opts.Remap)
-	l.Offline, l.RetryFailed, l.Progress = r.opts.Offline, r.opts.RetryFailed, r.opts.ImageProgress
+	l.Offline, l.RetryFailed, l.Progress, l.Faithful = r.opts.Offline, r.opts.RetryFailed, r.opts.ImageProgress, r.opts.RemapFaithful
 	l.Held = r.bucket.Has
 	refs := reuse.ImageRefs(r.items)
 	stats, err := l.Localize(ctx, refs)

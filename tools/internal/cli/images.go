@@ -19,15 +19,16 @@ import (
 
 // imageFlags are the image stage's flags, shared by build and localize.
 type imageFlags struct {
-	offline, retryFailed bool
-	remap                []string
-	quiet                bool
+	offline, retryFailed, faithful bool
+	remap                          []string
+	quiet                          bool
 }
 
 func (f *imageFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.offline, "offline", false, "use the image store only: fetch nothing")
 	fs.BoolVar(&f.retryFailed, "retry-failed", false, "fetch again images that failed for good before (404, not an image...)")
 	fs.StringArrayVar(&f.remap, "remap-host", nil, "send requests for `HOST=BASEURL` to BASEURL, keeping path and query (a proxy, a copy of the CDN, a test server); repeatable")
+	fs.BoolVar(&f.faithful, "remap-faithful", false, "the remapped hosts serve the hosts' own images (a proxy): record them as the hosts' (without it, an image fetched through a remap, such as mirror origin's stand-ins, is fetched again from the real host by a run without the remap)")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress output")
 }
 
@@ -37,7 +38,7 @@ func (f *imageFlags) apply(opts *build.Options, progressTo io.Writer) error {
 	if err != nil {
 		return err
 	}
-	opts.Offline, opts.RetryFailed, opts.Remap = f.offline, f.retryFailed, remap
+	opts.Offline, opts.RetryFailed, opts.Remap, opts.RemapFaithful = f.offline, f.retryFailed, remap, f.faithful
 	opts.StoreWaiting = func() { fmt.Fprintln(progressTo, "waiting for another run to release the image store...") }
 	if !f.quiet {
 		opts.ImageProgress = newProgress(progressTo)

@@ -35,6 +35,11 @@ type Localizer struct {
 	// Repaired lists the store files found missing or damaged (and
 	// removed): a site that published them holds bad copies.
 	Repaired []string
+	// Faithful says the remapped hosts serve the hosts' own images (a
+	// proxy, a copy of the CDN): what they serve is the host's, not
+	// recorded as fetched through them (see store.Entry.Via).
+	Faithful bool
+	remap    map[string]*url.URL
 	// Held, when set, says whether a store file is kept elsewhere (the
 	// media bucket): one missing from the disk is then not fetched again.
 	Held func(name string) bool
@@ -70,6 +75,7 @@ func NewLocalizer(cfg Config, st *store.Store, remap map[string]*url.URL) *Local
 	fc := cfg.fetchConfig()
 	fc.Remap = remap
 	return &Localizer{
+		remap:        remap,
 		cfg:          cfg,
 		store:        st,
 		client:       fetch.New(fc),
@@ -161,6 +167,9 @@ func (l *Localizer) one(ctx context.Context, ref Ref) outcome {
 	}
 	m := l.store.Manifest()
 	prev, known := m.Get(ref.Key)
+	if known && prev.Status == store.OK && prev.Remapped && !l.remapped(ref) {
+		known, prev = false, store.Entry{} // a stand-in: the real image is wanted
+	}
 	if known && prev.Status == store.OK {
 		if l.present(prev.File) {
 			if err := l.completeVariants(l.intactVariants(prev)); err != nil {
@@ -223,6 +232,13 @@ func (l *Localizer) intactVariants(e store.Entry) store.Entry {
 	return e
 }
 
+// remapped says whether this run fetches an image through a remap not
+// said to be faithful.
+func (l *Localizer) remapped(ref Ref) bool {
+	_, ok := l.remap[hostOfKey(ref.Key)]
+	return ok && !l.Faithful
+}
+
 // present says whether a store file is intact on the disk, or held in
 // the bucket.
 func (l *Localizer) present(name string) bool {
@@ -272,7 +288,7 @@ func (l *Localizer) keep(ref Ref, data []byte) (outcome, error) {
 		return outcome{}, err
 	}
 	e := store.Entry{
-		Key: ref.Key, URL: ref.URL, Status: store.OK,
+		Key: ref.Key, URL: ref.URL, Status: store.OK, Remapped: l.remapped(ref),
 		File: name, Width: outInfo.Width, Height: outInfo.Height, Format: string(outInfo.Format),
 		Bytes: int64(len(out)), Fetched: l.Now().UTC(),
 	}

@@ -630,3 +630,38 @@ func TestUnresolvedHostAskedOnce(t *testing.T) {
 		t.Error("recorded as a permanent failure")
 	}
 }
+
+// An image fetched through --remap-host (mirror origin's stand-ins) is
+// recorded as such, and a run without the remap fetches the real one:
+// the stand-in never passes for the host's image. A remap said to be
+// faithful (a proxy) records what it serves as the host's.
+func TestRemappedImagesAreNotTheHosts(t *testing.T) {
+	standIn, real := newCDN(t), newCDN(t)
+	u := standIn.bytes("/mmbiz_jpg/a/640", jpegOf(80, 60))
+	real.bytes("/mmbiz_jpg/a/640", jpegOf(90, 70))
+	key, _, _ := Key(u)
+	st := memStore(t)
+	refs := []Ref{{Key: key, URL: u}}
+	if _, err := localizer(t, standIn, testConfig(), st).Localize(t.Context(), refs); err != nil {
+		t.Fatal(err)
+	}
+	if e, _ := st.Manifest().Get(key); !e.Remapped || e.Width != 80 {
+		t.Fatalf("through the remap: %+v", e)
+	}
+	// The "real host" run (its own remap, said to be faithful: a proxy).
+	l := localizer(t, real, testConfig(), st)
+	l.Faithful = true
+	if _, err := l.Localize(t.Context(), refs); err != nil {
+		t.Fatal(err)
+	}
+	if e, _ := st.Manifest().Get(key); e.Remapped || e.Width != 90 || real.hitsOf("/mmbiz_jpg/a/640") != 1 {
+		t.Errorf("the real image: %+v, %d requests", e, real.hitsOf("/mmbiz_jpg/a/640"))
+	}
+	// Now the host's own image: a remapped run reuses it.
+	if _, err := localizer(t, standIn, testConfig(), st).Localize(t.Context(), refs); err != nil {
+		t.Fatal(err)
+	}
+	if standIn.hitsOf("/mmbiz_jpg/a/640") != 1 {
+		t.Errorf("the host's image fetched again through a remap")
+	}
+}

@@ -28,8 +28,9 @@ type StagedInputs struct {
 }
 
 // notShown are the fields of a store entry that never show in a staged
-// article: when the image was fetched, and how often it was tried.
-var notShown = map[string]bool{"Fetched": true, "Attempts": true}
+// article: when the image was fetched, how often it was tried, whether
+// through a remap.
+var notShown = map[string]bool{"Fetched": true, "Attempts": true, "Remapped": true}
 
 // StepsVersion is the version of what the document steps stage (see
 // package transform): a step added or changed bumps it, so no article is

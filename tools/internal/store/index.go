@@ -21,7 +21,7 @@ import (
 // hundredth. The manifest stays the record (text, sorted, for diffs and
 // merges of a committed store); an index of other bytes is not used.
 
-const indexFormat = "manifest-index-3"
+const indexFormat = "manifest-index-4" // 4: remapped
 
 // fileSum is the hash of a file's bytes, read in small pieces (the
 // manifest can be tens of megabytes; read whole, its pages cost more than
@@ -61,6 +61,7 @@ func putEntry(e *codec.Encoder, en Entry) {
 	e.Text(en.Error)
 	e.Bool(en.Permanent)
 	e.Int(int64(en.Attempts))
+	e.Bool(en.Remapped)
 }
 
 func getEntry(d *codec.Decoder, variants *codec.Arena[Variant]) Entry {
@@ -70,7 +71,7 @@ func getEntry(d *codec.Decoder, variants *codec.Arena[Variant]) Entry {
 	for i := range en.Variants {
 		en.Variants[i] = Variant{Width: int(d.Int()), File: d.Text()}
 	}
-	en.Fetched, en.Error, en.Permanent, en.Attempts = d.Time(), d.Text(), d.Bool(), int(d.Int())
+	en.Fetched, en.Error, en.Permanent, en.Attempts, en.Remapped = d.Time(), d.Text(), d.Bool(), int(d.Int()), d.Bool()
 	return en
 }
 

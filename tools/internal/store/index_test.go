@@ -17,7 +17,7 @@ import (
 func full(key string) Entry {
 	return Entry{Key: key, URL: "https://mmbiz.qpic.cn/" + key + "?a=1&b=<2>", Status: OK, File: "ab/abc.png",
 		Width: 640, Height: 480, Format: "png", Bytes: 12345, Variants: Variants{{240, "cd/cde.png"}, {480, "ef/efg.png"}},
-		Fetched: time.Date(2026, 11, 27, 13, 43, 15, 578244096, time.UTC), Error: "was 404 once", Permanent: true, Attempts: 3}
+		Fetched: time.Date(2026, 11, 27, 13, 43, 15, 578244096, time.UTC), Error: "was 404 once", Permanent: true, Attempts: 3, Remapped: true}
 }
 
 // indexOf is the index of entries, as writeIndex writes it.

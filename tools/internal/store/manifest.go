@@ -53,6 +53,11 @@ type Entry struct {
 	Error     string `json:"error,omitempty"`
 	Permanent bool   `json:"permanent,omitempty"`
 	Attempts  int    `json:"attempts,omitempty"`
+	// Remapped says the image was fetched through --remap-host (a test
+	// server, mirror origin's stand-ins) not said to be a faithful copy of
+	// the host: the file may not be the host's image, and a run that does
+	// not remap the host fetches the real one.
+	Remapped bool `json:"remapped,omitempty"`
 }
 
 // Variant is a narrower copy of a stored image.

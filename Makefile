@@ -15,8 +15,9 @@ build: $(MIRROR) ## Build the archive from content/ into public/ (BUILDFLAGS="--
 $(MIRROR): $(SOURCES)
 	$(GO) build -o $@ ./tools/cmd/mirror
 
-test: vet ## Run go vet, check gofmt, and run all tests
-	$(GO) test ./...
+test: vet ## Run go vet, check gofmt, and run all tests (naming those that skipped, and why)
+	$(GO) build -o bin/testsummary ./tools/cmd/testsummary
+	$(GO) test -json ./... | bin/testsummary
 
 vet:
 	$(GO) vet ./...

@@ -11,6 +11,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strings"
@@ -24,15 +25,23 @@ type event struct {
 }
 
 func main() {
+	if !summarize(os.Stdin, os.Stdout) {
+		os.Exit(1)
+	}
+}
+
+// summarize prints the summary of the events read from r, and says
+// whether all passed.
+func summarize(r io.Reader, w io.Writer) bool {
 	outputs := map[string][]string{} // package/test → its output
 	var skipped []string
 	failed := false
-	in := bufio.NewScanner(os.Stdin)
+	in := bufio.NewScanner(r)
 	in.Buffer(nil, 16<<20)
 	for in.Scan() {
 		var e event
 		if err := json.Unmarshal(in.Bytes(), &e); err != nil {
-			fmt.Println(in.Text()) // not an event: a build error
+			fmt.Fprintln(w, in.Text()) // not an event: a build error
 			continue
 		}
 		id := e.Package + "/" + e.Test
@@ -40,7 +49,7 @@ func main() {
 		case "output":
 			if e.Test == "" {
 				if line := strings.TrimRight(e.Output, "\n"); isResult(line) {
-					fmt.Println(line)
+					fmt.Fprintln(w, line)
 				} else {
 					outputs[id] = append(outputs[id], e.Output)
 				}
@@ -50,10 +59,10 @@ func main() {
 		case "fail":
 			failed = true
 			if e.Test != "" || len(outputs[id]) > 0 {
-				fmt.Print(strings.Join(outputs[id], ""))
+				fmt.Fprint(w, strings.Join(outputs[id], ""))
 			}
 		case "build-output":
-			fmt.Print(e.Output)
+			fmt.Fprint(w, e.Output)
 		case "build-fail":
 			failed = true
 		case "skip":
@@ -67,11 +76,9 @@ func main() {
 	}
 	if len(skipped) > 0 {
 		slices.Sort(skipped)
-		fmt.Printf("\nskipped %d tests: %s\n", len(skipped), strings.Join(skipped, "; "))
+		fmt.Fprintf(w, "\nskipped %d tests: %s\n", len(skipped), strings.Join(skipped, "; "))
 	}
-	if failed {
-		os.Exit(1)
-	}
+	return !failed
 }
 
 // isResult says whether a package's output line is its result.

@@ -105,8 +105,10 @@ func (c *Checker) allowedKeys() []string {
 	return keys
 }
 
-// closest returns the candidate nearest to s when it is near enough to be
+// Closest returns the candidate nearest to s when it is near enough to be
 // a typo of it (a case difference, or up to two edits for longer words).
+func Closest(s string, candidates []string) string { return closest(s, candidates) }
+
 func closest(s string, candidates []string) string {
 	best, bestDist := "", 3
 	ls := strings.ToLower(s)

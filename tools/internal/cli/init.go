@@ -17,16 +17,19 @@ import (
 
 func newInitCmd(g *globals) *cobra.Command {
 	var (
-		opts  scaffold.InitOptions
-		hosts string
+		opts       scaffold.InitOptions
+		hosts      string
+		categories string
 	)
 	cmd := &cobra.Command{
 		Use:   "init",
 		Short: "Make this copy of the template your own mirror",
 		Long: `init writes the mirror's identity into site/hugo.toml: its title,
 description, base URL (where it is published, e.g.
-https://user.github.io/archive/), language and the image hosts to localize.
-On a terminal it asks for what the flags do not give. --clear-examples
+https://user.github.io/archive/), language, the image hosts to localize,
+and the archive's categories (--categories, or --categories-from-content
+to take them from the articles already there; they replace the examples'
+four). On a terminal it asks for what the flags do not give. --clear-examples
 removes the example articles, the stored images only they show and their
 link equivalences.
 
@@ -38,8 +41,14 @@ articles of its own, init refuses to change its settings unless --force.`,
 			if hosts != "" {
 				opts.ImageHosts = splitList(hosts)
 			}
+			opts.Categories = splitList(categories)
 			if isTerminal(cmd.InOrStdin()) {
 				ask(cmd, &opts.Identity)
+				if len(opts.Categories) == 0 && !opts.CategoriesFromContent {
+					fmt.Fprint(cmd.OutOrStdout(), "Categories, comma-separated (Enter keeps the current ones): ")
+					line, _ := bufio.NewReader(cmd.InOrStdin()).ReadString('\n')
+					opts.Categories = splitList(line)
+				}
 			}
 			res, err := scaffold.Init(cmd.Context(), opts)
 			for _, s := range res.Settings {
@@ -68,6 +77,8 @@ articles of its own, init refuses to change its settings unless --force.`,
 	f.StringVar(&hosts, "image-hosts", "", "comma-separated image hosts to localize (\"*\": every public host)")
 	f.BoolVar(&opts.ClearExamples, "clear-examples", false, "remove the example articles, their images and link equivalences")
 	f.BoolVar(&opts.Force, "force", false, "change the settings of a mirror that has its own articles")
+	f.StringVar(&categories, "categories", "", "comma-separated categories of the archive (replacing the examples' four)")
+	f.BoolVar(&opts.CategoriesFromContent, "categories-from-content", false, "take the categories from the mirror's own articles")
 	return cmd
 }
 

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/gohugoio/hugo/parser/metadecoders"
@@ -44,6 +45,12 @@ type InitOptions struct {
 	ClearExamples bool
 	// Force allows changing the identity of a mirror that has real articles.
 	Force bool
+	// Categories replace the examples' four (params.mirror.validate
+	// categories); CategoriesFromContent takes them from the mirror's own
+	// articles (not the examples). Neither needs Force: they describe the
+	// articles, they do not change them.
+	Categories            []string
+	CategoriesFromContent bool
 }
 
 // InitResult says what Init changed.
@@ -90,6 +97,18 @@ func Init(ctx context.Context, opts InitOptions) (InitResult, error) {
 			return res, err
 		}
 		res.Settings = settings
+	}
+	if opts.CategoriesFromContent {
+		if opts.Categories, err = categoriesOf(opts.Root, real); err != nil {
+			return res, err
+		}
+	}
+	if len(opts.Categories) > 0 {
+		set, err := setCategories(cfgPath, opts.Categories)
+		if err != nil {
+			return res, err
+		}
+		res.Settings = append(res.Settings, set...)
 	}
 	if opts.ClearExamples && len(examples) > 0 {
 		removed, err := clearExamples(ctx, opts.Root, examples)
@@ -164,6 +183,43 @@ func (id Identity) apply(doc string) (string, []string) {
 		set("params.mirror.images", "hosts", tomlStrings(id.ImageHosts))
 	}
 	return doc, changed
+}
+
+// categoriesOf lists the categories the articles (paths under root) use,
+// in order of first use.
+func categoriesOf(root string, files []string) ([]string, error) {
+	var cats []string
+	for _, f := range files {
+		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f)))
+		if err != nil {
+			return nil, err
+		}
+		a := article.Parse(f, f, data)
+		list, _ := a.FrontMatter.Values["categories"].([]any)
+		for _, c := range list {
+			if s, ok := c.(string); ok && strings.TrimSpace(s) != "" && !slices.Contains(cats, strings.TrimSpace(s)) {
+				cats = append(cats, strings.TrimSpace(s))
+			}
+		}
+	}
+	return cats, nil
+}
+
+// setCategories writes the categories into the config file.
+func setCategories(cfgPath string, cats []string) ([]string, error) {
+	doc, err := os.ReadFile(cfgPath)
+	if err != nil {
+		return nil, err
+	}
+	value := tomlStrings(cats)
+	edited := SetTOML(string(doc), "params.mirror.validate", "categories", value)
+	if edited == string(doc) {
+		return nil, nil
+	}
+	if _, err := metadecoders.Default.UnmarshalToMap([]byte(edited), metadecoders.TOML); err != nil {
+		return nil, fmt.Errorf("%s: the edited config does not read back: %w", cfgPath, err)
+	}
+	return []string{"params.mirror.validate.categories = " + value}, safefile.Write(afero.NewOsFs(), cfgPath, []byte(edited), 0o644)
 }
 
 // readExamples reads the list of example articles; none when the file is

@@ -61,7 +61,10 @@ func TestTemplateWorkflow(t *testing.T) {
 	run(t, dir, "go", "build", "-o", "bin/mirror", "./tools/cmd/mirror")
 	mirror := filepath.Join(dir, "bin", "mirror")
 	out := run(t, dir, mirror, "init", "--title", "猫咪档案馆", "--description", "关于猫的文章", "--base-url", "https://cats.example/archive/",
-		"--language", "zh-CN", "--image-hosts", "mmbiz.qpic.cn,static.cnbetacdn.com", "--clear-examples")
+		"--language", "zh-CN", "--image-hosts", "mmbiz.qpic.cn,static.cnbetacdn.com", "--clear-examples", "--categories", "生活,科技")
+	if cfg, _ := os.ReadFile(filepath.Join(dir, "site", "hugo.toml")); !strings.Contains(string(cfg), `categories = ["生活", "科技"]`) {
+		t.Errorf("init did not write the categories:\n%s", out)
+	}
 	if !strings.Contains(out, "removed content/") {
 		t.Errorf("init did not say what it removed:\n%s", out)
 	}

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -14,14 +15,11 @@ import (
 
 func newCheckCmd(g *globals) *cobra.Command {
 	var (
-		opts   status.Options
-		rate   float64
-		only   string
-		remap  []string
-		quiet  bool
-		since  time.Duration
-		limit  int
-		dryRun bool
+		opts  status.Options
+		rate  float64
+		only  string
+		remap []string
+		quiet bool
 	)
 	cmd := &cobra.Command{
 		Use:   "check",
@@ -49,7 +47,8 @@ Exit codes: 0 done, 1 stopped early (refused, interrupted), 2 could not run.`,
 			if rate <= 0 {
 				return fail(ExitSetup, errors.New("--rate must be positive"))
 			}
-			if only != "" && !knownStatus(only) {
+			opts.Only = status.Status(only)
+			if only != "" && !slices.Contains(status.Statuses, opts.Only) {
 				return fail(ExitSetup, fmt.Errorf("--only %q: want one of %v", only, status.Statuses))
 			}
 			remapped, err := parseRemap(remap)
@@ -74,10 +73,9 @@ Exit codes: 0 done, 1 stopped early (refused, interrupted), 2 could not run.`,
 			if !quiet {
 				c.Progress = newUploadProgress(cmd.ErrOrStderr(), "checked")
 			}
-			opts.Limit, opts.Since, opts.Only, opts.DryRun = limit, since, status.Status(only), dryRun
 			sum, err := c.Run(cmd.Context(), store, originals, opts)
 			out := cmd.OutOrStdout()
-			if dryRun {
+			if opts.DryRun {
 				for _, o := range sum.Selected {
 					fmt.Fprintf(out, "would check %s (%s)\n", display(o.File), o.Source)
 				}
@@ -97,21 +95,12 @@ Exit codes: 0 done, 1 stopped early (refused, interrupted), 2 could not run.`,
 		},
 	}
 	f := cmd.Flags()
-	f.IntVar(&limit, "limit", 0, "check the `N` least recently checked originals only (0: all)")
+	f.IntVar(&opts.Limit, "limit", 0, "check the `N` least recently checked originals only (0: all)")
 	f.Float64Var(&rate, "rate", 1, "requests per second to a host")
-	f.DurationVar(&since, "since", 0, "only originals not checked for this long, e.g. 168h")
+	f.DurationVar(&opts.Since, "since", 0, "only originals not checked for this long, e.g. 168h")
 	f.StringVar(&only, "only", "", "only originals last found with this `STATUS` (e.g. live, unavailable)")
-	f.BoolVar(&dryRun, "dry-run", false, "list what would be checked; ask nothing, record nothing")
+	f.BoolVar(&opts.DryRun, "dry-run", false, "list what would be checked; ask nothing, record nothing")
 	f.StringArrayVar(&remap, "remap-host", nil, "send requests for `HOST=BASEURL` to BASEURL (a proxy, a test server); repeatable")
 	f.BoolVar(&quiet, "quiet", false, "no progress output")
 	return cmd
-}
-
-func knownStatus(s string) bool {
-	for _, k := range status.Statuses {
-		if string(k) == s {
-			return true
-		}
-	}
-	return false
 }

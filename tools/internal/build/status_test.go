@@ -65,7 +65,7 @@ func TestVanishedOriginals(t *testing.T) {
 		t.Errorf("the vanished page: %q", list)
 	}
 	b.Open(t, "/about/", chromedp.Sleep(100*time.Millisecond))
-	if counts := browser.Eval[string](t, b, `document.querySelector('.status-counts').textContent`); !strings.Contains(counts, "原文已被发布者删除: 1") || !strings.Contains(counts, "原文仍可访问: 1") {
+	if counts := browser.Eval[string](t, b, `document.querySelector('.status-counts').textContent`); !strings.Contains(counts, "原文已被发布者删除：1") || !strings.Contains(counts, "原文仍可访问：1") {
 		t.Errorf("About's counts: %q", counts)
 	}
 	if errs := b.Errors(); len(errs) > 0 {

@@ -26,7 +26,9 @@ func newInitCmd(g *globals) *cobra.Command {
 		Short: "Make this copy of the template your own mirror",
 		Long: `init writes the mirror's identity into site/hugo.toml: its title,
 description, base URL (where it is published, e.g.
-https://user.github.io/archive/), language, the image hosts to localize,
+https://user.github.io/archive/), language (with the site's own texts,
+title, description, About and footer, in that language unless they are
+your own), the image hosts to localize,
 and the archive's categories (--categories, or --categories-from-content
 to take them from the articles already there; they replace the examples'
 four). On a terminal it asks for what the flags do not give. --clear-examples
@@ -56,6 +58,9 @@ articles of its own, init refuses to change its settings unless --force.`,
 			}
 			for _, f := range res.Removed {
 				fmt.Fprintf(cmd.OutOrStdout(), "removed %s\n", f)
+			}
+			for _, n := range res.Notes {
+				fmt.Fprintf(cmd.OutOrStdout(), "site/hugo.toml: %s\n", n)
 			}
 			if errors.Is(err, scaffold.ErrRealArticles) {
 				return fail(ExitFindings, err)

@@ -57,6 +57,7 @@ type InitOptions struct {
 type InitResult struct {
 	Settings []string // "title = ..." lines written
 	Removed  []string // files removed
+	Notes    []string // what init left as it was, and why
 }
 
 // ExamplesFile lists the template's example articles, relative to the root.
@@ -77,7 +78,12 @@ func Init(ctx context.Context, opts InitOptions) (InitResult, error) {
 	if err != nil {
 		return res, fmt.Errorf("%s: %w (mirror init edits site/hugo.toml)", cfgPath, err)
 	}
-	edited, settings := opts.Identity.apply(string(doc))
+	texts, notes, err := opts.Identity.siteTexts(opts.Root, doc)
+	if err != nil {
+		return res, fmt.Errorf("%s: %w", cfgPath, err)
+	}
+	res.Notes = notes
+	edited, settings := opts.Identity.apply(string(doc), texts)
 	examples, err := readExamples(opts.Root)
 	if err != nil {
 		return res, err
@@ -152,8 +158,9 @@ func validLocale(s string) bool {
 	return true
 }
 
-// apply edits the config text and says which settings it changed.
-func (id Identity) apply(doc string) (string, []string) {
+// apply edits the config text and says which settings it changed. texts
+// are site texts to write (siteTexts), by key.
+func (id Identity) apply(doc string, texts map[string]string) (string, []string) {
 	var changed []string
 	set := func(table, key, value string) {
 		next := SetTOML(doc, table, key, value)
@@ -163,7 +170,12 @@ func (id Identity) apply(doc string) (string, []string) {
 			if table != "" {
 				name = table + "." + key
 			}
-			changed = append(changed, name+" = "+value)
+			changed = append(changed, name+" = "+summarized(value))
+		}
+	}
+	for _, t := range siteTexts {
+		if text, ok := texts[t.key]; ok {
+			set(t.table, t.key, tomlText(text))
 		}
 	}
 	if id.Title != "" {
@@ -183,6 +195,15 @@ func (id Identity) apply(doc string) (string, []string) {
 		set("params.mirror.images", "hosts", tomlStrings(id.ImageHosts))
 	}
 	return doc, changed
+}
+
+// summarized shortens a multi-line value to its first line of text.
+func summarized(value string) string {
+	lines := strings.Split(strings.Trim(value, "'\"\n"), "\n")
+	if len(lines) == 1 {
+		return value
+	}
+	return fmt.Sprintf("%s … (%d lines)", tomlString(lines[0]), len(lines))
 }
 
 // categoriesOf lists the categories the articles (paths under root) use,

@@ -3,14 +3,15 @@ package scaffold
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 )
 
 // SetTOML sets key = value in a table of a TOML document, changing only
-// that line (or adding it after the table's header, or adding the table at
-// the end). value is TOML already (quoted string, array...). It handles the
-// single-line values a site's identity has.
+// that value's lines (or adding it after the table's header, or adding the
+// table at the end). value is TOML already (quoted string, array,
+// multi-line string...).
 func SetTOML(doc, table, key, value string) string {
 	lines := strings.Split(doc, "\n")
 	start, end := tableSpan(lines, table)
@@ -19,17 +20,20 @@ func SetTOML(doc, table, key, value string) string {
 		for i := start; i < end; i++ {
 			if keyLine.MatchString(lines[i]) {
 				indent := lines[i][:len(lines[i])-len(strings.TrimLeft(lines[i], " \t"))]
-				comment := trailingComment(lines[i])
-				lines[i] = indent + key + " = " + value + comment
-				return strings.Join(lines, "\n")
+				last := valueEnd(lines, i)
+				comment := ""
+				if last == i {
+					comment = trailingComment(lines[i])
+				}
+				edited := append(slices.Clone(lines[:i]), indent+key+" = "+value+comment)
+				return strings.Join(append(edited, lines[last+1:]...), "\n")
 			}
 		}
-		at := start
-		if table == "" {
-			at = firstTableOrEnd(lines) // before any table header
-			for at > 0 && strings.TrimSpace(lines[at-1]) == "" {
-				at--
-			}
+		// After the table's last key, before the blank lines and comments
+		// that lead to the next table.
+		at := end
+		for at > start && (strings.TrimSpace(lines[at-1]) == "" || strings.HasPrefix(strings.TrimSpace(lines[at-1]), "#")) {
+			at--
 		}
 		indent := ""
 		if table != "" {
@@ -40,6 +44,24 @@ func SetTOML(doc, table, key, value string) string {
 	}
 	doc = strings.TrimRight(doc, "\n")
 	return doc + "\n\n[" + table + "]\n  " + key + " = " + value + "\n"
+}
+
+// valueEnd returns the last line of the value whose key is on line i: a
+// multi-line string runs to its closing quotes.
+func valueEnd(lines []string, i int) int {
+	_, value, _ := strings.Cut(lines[i], "=")
+	value = strings.TrimSpace(value)
+	for _, quotes := range []string{`"""`, "'''"} {
+		if !strings.HasPrefix(value, quotes) || strings.Contains(value[len(quotes):], quotes) {
+			continue
+		}
+		for j := i + 1; j < len(lines); j++ {
+			if strings.Contains(lines[j], quotes) {
+				return j
+			}
+		}
+	}
+	return i
 }
 
 // tableSpan returns the lines holding a table's keys: after its header up

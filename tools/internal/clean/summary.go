@@ -9,6 +9,7 @@ import (
 
 	"github.com/gohugoio/hugo/common/htime"
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 
 	"github.com/archivemirror/mirror/tools/internal/article"
 	"github.com/archivemirror/mirror/tools/internal/body"
@@ -65,27 +66,34 @@ func (c *Cleaner) Summarize(_ context.Context, a *article.Article) error {
 // VisibleText is the text a reader sees, the mirror's own additions left out.
 func VisibleText(root *html.Node) string {
 	var b strings.Builder
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
+	var walk func(n *html.Node, inPre bool)
+	walk = func(n *html.Node, inPre bool) {
+		breaks := false
 		if n.Type == html.ElementNode {
 			if _, added := body.Attr(n, AddedMark); added {
 				return
 			}
-			switch n.Data {
-			case "script", "style", "template", "noscript":
+			switch n.DataAtom {
+			case atom.Script, atom.Style, atom.Template, atom.Noscript:
 				return
-			case "br", "p", "div", "section", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote", "pre":
-				b.WriteByte(' ')
 			}
+			breaks = body.BreaksText(n.DataAtom, inPre)
+			inPre = inPre || n.DataAtom == atom.Pre
 		}
 		if n.Type == html.TextNode {
 			b.WriteString(n.Data)
 		}
+		if breaks {
+			b.WriteByte(' ')
+		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
+			walk(c, inPre)
+		}
+		if breaks { // text after a heading is not the heading's
+			b.WriteByte(' ')
 		}
 	}
-	walk(root)
+	walk(root, false)
 	return strings.Join(strings.Fields(b.String()), " ")
 }
 

@@ -53,6 +53,9 @@ type Stats struct {
 // file is written from. The index in the site is the rest.
 type state struct {
 	Version int
+	// Reading is the version of how an article's text is read (Text): an
+	// index read another way is built again whole.
+	Reading int
 	Gen     string
 	Build   int
 	Buckets int
@@ -473,7 +476,7 @@ func (u *update) writeMeta() error {
 func newState(docs int) *state {
 	b := make([]byte, 8)
 	rand.Read(b)
-	return &state{Version: Version, Gen: hex.EncodeToString(b), Buckets: bucketCount(docs)}
+	return &state{Version: Version, Reading: reading, Gen: hex.EncodeToString(b), Buckets: bucketCount(docs)}
 }
 
 // loadState reads the state, if the index in dir is the one it describes.
@@ -483,7 +486,7 @@ func loadState(file, dir string) (*state, bool) {
 		return nil, false
 	}
 	var st state
-	if json.Unmarshal(data, &st) != nil || st.Version != Version {
+	if json.Unmarshal(data, &st) != nil || st.Version != Version || st.Reading != reading {
 		return nil, false
 	}
 	m, err := ReadMeta(dir)

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"slices"
@@ -268,5 +269,27 @@ func TestStatusFilter(t *testing.T) {
 	}
 	if got := found(t, dir, "城市", Filter{Status: "live"}); !slices.Equal(got, []string{"铜匠"}) {
 		t.Errorf("live: %q", got)
+	}
+}
+
+// An index whose text was read another way (an older mirror) is built
+// again whole: the articles it holds would otherwise keep their old terms.
+func TestIndexReadAnotherWayIsRebuilt(t *testing.T) {
+	dir, state := filepath.Join(t.TempDir(), Dir), filepath.Join(t.TempDir(), "state.json")
+	src := memSource{"a.html": doc("苔藓", "城市里的苔藓。", "Life", "2024-01-01"), "b.html": doc("铜匠", "老街的铜匠。", "Culture", "2024-02-01")}
+	if _, err := Update(t.Context(), src, dir, state, 1); err != nil {
+		t.Fatal(err)
+	}
+	if s, err := Update(t.Context(), src, dir, state, 2); err != nil || s.Added+s.Changed != 0 {
+		t.Fatalf("nothing changed, yet the update did %+v (%v)", s, err)
+	}
+	data, _ := os.ReadFile(state)
+	os.WriteFile(state, bytes.Replace(data, []byte(`"Reading":2`), []byte(`"Reading":1`), 1), 0o644)
+	s, err := Update(t.Context(), src, dir, state, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Added != 2 {
+		t.Errorf("an index read the old way was updated in place: %+v", s)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
+	"github.com/archivemirror/mirror/tools/internal/body"
 	"github.com/archivemirror/mirror/tools/internal/stage"
 	"github.com/archivemirror/mirror/tools/internal/status"
 )
@@ -76,22 +77,15 @@ func (s *stageSource) Read(rel string) (Doc, error) {
 	return d, nil
 }
 
-// blocks are the elements that end a run of text: a Han run across a
-// paragraph's end is not a run of the text. Inline elements (span,
-// strong, a…) do not: WeChat splits sentences into many spans.
-var blocks = map[atom.Atom]bool{
-	atom.P: true, atom.Div: true, atom.Section: true, atom.Br: true, atom.Li: true, atom.Ul: true, atom.Ol: true,
-	atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
-	atom.Tr: true, atom.Td: true, atom.Th: true, atom.Table: true, atom.Blockquote: true, atom.Pre: true,
-	atom.Figure: true, atom.Figcaption: true, atom.Hr: true, atom.Img: true, atom.Article: true, atom.Header: true,
-	atom.Footer: true, atom.Dd: true, atom.Dt: true, atom.Caption: true,
-}
+// reading is the version of Text: 2 reads figure captions, table cells and
+// the lines of a code snippet apart.
+const reading = 2
 
 // Text is the text of an HTML body, a line per block.
-func Text(body []byte) string {
+func Text(page []byte) string {
 	var b strings.Builder
-	z := html.NewTokenizer(bytes.NewReader(body))
-	skip := 0
+	z := html.NewTokenizer(bytes.NewReader(page))
+	skip, pre := 0, 0
 	for {
 		tt := z.Next()
 		switch tt {
@@ -111,8 +105,13 @@ func Text(body []byte) string {
 				} else if tt == html.EndTagToken && skip > 0 {
 					skip--
 				}
-			case blocks[a]:
+			case body.BreaksText(a, pre > 0):
 				b.WriteByte('\n')
+			}
+			if a == atom.Pre && tt == html.StartTagToken {
+				pre++
+			} else if a == atom.Pre && tt == html.EndTagToken && pre > 0 {
+				pre--
 			}
 		}
 	}

@@ -17,15 +17,7 @@ import (
 // theme's and the build's English words: every page is scanned for the
 // English strings of i18n/en.yaml (those of two words or more).
 func TestChineseSiteHasNoEnglish(t *testing.T) {
-	real := mirrortest.Shared(t, "fixtures", "real")
-	s := newTestSite(t, "")
-	entries, _ := os.ReadDir(real)
-	for _, e := range entries {
-		data, _ := os.ReadFile(filepath.Join(real, e.Name()))
-		os.WriteFile(filepath.Join(s.Content, e.Name()), data, 0o644)
-	}
-	s.Opts.NoSearch = false
-	s.build(t)
+	s := realFixturesSite(t)
 	en, err := metadecoders.Default.UnmarshalFileToMap(afero.NewOsFs(), filepath.Join(mirrortest.RepoRoot(t), "themes", "mirror", "i18n", "en.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -52,4 +44,54 @@ func TestChineseSiteHasNoEnglish(t *testing.T) {
 			}
 		}
 	})
+}
+
+// realFixturesSite is the example site with the real fetched articles in
+// place of the examples, built.
+func realFixturesSite(t *testing.T) *testSite {
+	t.Helper()
+	real := mirrortest.Shared(t, "fixtures", "real")
+	s := newTestSite(t, "")
+	entries, _ := os.ReadDir(real)
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".md") && e.Name() != "README.md" {
+			data, _ := os.ReadFile(filepath.Join(real, e.Name()))
+			os.WriteFile(filepath.Join(s.Content, e.Name()), data, 0o644)
+		}
+	}
+	s.Opts.NoSearch = false
+	s.build(t)
+	return s
+}
+
+// On every page of real articles the headings form an outline: one h1 (the
+// page's title), then no level skipped going down. Lighthouse and screen
+// readers read them so; the articles' own start anywhere from h1 to h5.
+func TestRealArticlesHeadingsFollowTheTitle(t *testing.T) {
+	s := realFixturesSite(t)
+	heading := regexp.MustCompile(`<h([1-6])[\s>]`)
+	pages := 0
+	walkFiles(t, s.Opts.Dest, func(rel string, data []byte) {
+		if !strings.HasSuffix(rel, "index.html") || strings.Count(rel, "/") != 1 {
+			return // article pages only: one directory deep
+		}
+		pages++
+		previous, h1s := 0, 0
+		for _, m := range heading.FindAllSubmatch(data, -1) {
+			level := int(m[1][0] - '0')
+			if level == 1 {
+				h1s++
+			}
+			if level > previous+1 {
+				t.Errorf("%s: h%d after h%d", rel, level, previous)
+			}
+			previous = level
+		}
+		if h1s != 1 {
+			t.Errorf("%s: %d h1", rel, h1s)
+		}
+	})
+	if pages < 10 {
+		t.Errorf("only %d article pages checked", pages)
+	}
 }

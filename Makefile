@@ -48,9 +48,10 @@ bench: $(MIRROR) ## Baseline vs cold, warm and incremental builds on synthetic a
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./tools/internal/validate ./tools/internal/images ./tools/internal/transform
 	$(GO) test -run "^$$" -bench CheckRate -benchtime 1x ./tools/internal/status
 
-audit: build ## Lighthouse on the home and an article page (writes docs/audit.json)
+audit: build ## Lighthouse on the site's page types and every real fetched article (writes docs/audit.json)
 	cd scripts/audit && npm ci --no-audit --no-fund
-	node scripts/audit/audit.mjs public docs/audit.json
+	scripts/audit/real-site.sh .audit-real
+	node scripts/audit/audit.mjs public docs/audit.json .audit-real/public
 
 screenshots: ## Screenshots of the theme into docs/screenshots (needs chromium)
 	$(GO) test ./tools/internal/build -run TestScreenshots -args -screenshots

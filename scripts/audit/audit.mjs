@@ -1,6 +1,8 @@
 // make audit: serve public/ on 127.0.0.1, run Lighthouse (mobile settings)
 // on the home page, an article, a category, search results, the vanished
-// originals and an article showing one, in Debian's Chromium, print the
+// originals and an article showing one, and on every article of a site
+// built from the real fetched articles when one is given, in Debian's
+// Chromium, print the
 // scores and write them to docs/audit.json. Exit 1 under the target: 100
 // in all four categories (performance may read 99 on a busy machine: run
 // it again).
@@ -13,33 +15,47 @@ import * as chromeLauncher from "chrome-launcher";
 
 const root = path.resolve(process.argv[2] || "public");
 const out = path.resolve(process.argv[3] || "docs/audit.json");
+// A second site, built from the real fetched articles (scripts/audit/real-site.sh):
+// each of its articles is audited too.
+const realRoot = process.argv[4] && fs.existsSync(path.join(process.argv[4], "index.html")) ? path.resolve(process.argv[4]) : "";
 const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".json": "application/json",
   ".png": "image/png", ".jpg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp", ".xml": "application/xml", ".txt": "text/plain" };
 
-const server = http.createServer((req, res) => {
-  let p = decodeURIComponent(new URL(req.url, "http://x").pathname);
-  let file = path.join(root, p);
-  if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
-  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
-  if (!fs.existsSync(file)) { res.writeHead(404, { "Content-Type": "text/html" }); fs.createReadStream(path.join(root, "404.html")).pipe(res); return; }
-  // Compressed as static hosts (GitHub Pages, Cloudflare Pages) serve it.
-  const type = types[path.extname(file)] || "application/octet-stream";
-  const compress = /^(text|application\/(json|xml))/.test(type);
-  res.writeHead(200, { "Content-Type": type, "Cache-Control": "max-age=31536000", ...(compress ? { "Content-Encoding": "gzip" } : {}) });
-  const body = fs.createReadStream(file);
-  (compress ? body.pipe(zlib.createGzip()) : body).pipe(res);
-});
-await new Promise((r) => server.listen(0, "127.0.0.1", r));
-const base = `http://127.0.0.1:${server.address().port}`;
+// serve serves a site's directory on 127.0.0.1, compressed as static hosts
+// (GitHub Pages, Cloudflare Pages) serve it, and returns its base URL.
+async function serve(root) {
+  const server = http.createServer((req, res) => {
+    let p = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    let file = path.join(root, p);
+    if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
+    if (!fs.existsSync(file)) { res.writeHead(404, { "Content-Type": "text/html" }); fs.createReadStream(path.join(root, "404.html")).pipe(res); return; }
+    const type = types[path.extname(file)] || "application/octet-stream";
+    const compress = /^(text|application\/(json|xml))/.test(type);
+    res.writeHead(200, { "Content-Type": type, "Cache-Control": "max-age=31536000", ...(compress ? { "Content-Encoding": "gzip" } : {}) });
+    const body = fs.createReadStream(file);
+    (compress ? body.pipe(zlib.createGzip()) : body).pipe(res);
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  servers.push(server);
+  return `http://127.0.0.1:${server.address().port}`;
+}
+const servers = [];
+const base = await serve(root);
+const cards = (site) => [...fs.readFileSync(path.join(site, "index.html"), "utf8").matchAll(/class="card-title"><a href="([^"]+)"/g)].map((m) => m[1]);
 
 // The first article linked from the home page.
-const home = fs.readFileSync(path.join(root, "index.html"), "utf8");
-const article = (home.match(/class="card-title"><a href="([^"]+)"/) || [])[1];
+const article = cards(root)[0];
 // The vanished originals' page, and the first article listed there (it
 // shows the notice), when the record names one.
 const vanished = fs.existsSync(path.join(root, "vanished", "index.html")) ? fs.readFileSync(path.join(root, "vanished", "index.html"), "utf8") : "";
 const noticed = (vanished.match(/class="results vanished-list">\s*<li><a href="([^"]+)"/) || [])[1];
 const pages = { home: "/", article, category: "/categories/tech/", search: "/search/?q=%E8%8B%94%E8%97%93", ...(vanished ? { vanished: "/vanished/" } : {}), ...(noticed ? { "article with notice": noticed } : {}) };
+const urls = Object.fromEntries(Object.entries(pages).map(([name, p]) => [name, { base, p }]));
+if (realRoot) {
+  const realBase = await serve(realRoot);
+  for (const p of cards(realRoot)) urls[`real article ${p}`] = { base: realBase, p };
+}
 
 const chrome = await chromeLauncher.launch({
   chromePath: process.env.CHROME_PATH || "/usr/bin/chromium",
@@ -50,7 +66,7 @@ const targets = { accessibility: 100, "best-practices": 100, performance: 100, s
 const results = {};
 let failed = false;
 try {
-  for (const [name, p] of Object.entries(pages)) {
+  for (const [name, { base, p }] of Object.entries(urls)) {
     const r = await lighthouse(base + p, { port: chrome.port, output: "json", logLevel: "error",
       onlyCategories: Object.keys(targets) });
     results[name] = { url: p };
@@ -67,7 +83,7 @@ try {
   }
 } finally {
   await chrome.kill();
-  server.close();
+  for (const server of servers) server.close();
 }
 results.date = new Date().toISOString().slice(0, 10);
 results.lighthouse = "12.2.3, mobile settings, Debian Chromium";

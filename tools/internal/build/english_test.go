@@ -1,6 +1,7 @@
 package build_test
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -9,6 +10,8 @@ import (
 
 	"github.com/gohugoio/hugo/parser/metadecoders"
 	"github.com/spf13/afero"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 
 	"github.com/archivemirror/mirror/tools/internal/mirrortest"
 )
@@ -65,28 +68,45 @@ func realFixturesSite(t *testing.T) *testSite {
 }
 
 // On every page of real articles the headings form an outline: one h1 (the
-// page's title), then no level skipped going down. Lighthouse and screen
-// readers read them so; the articles' own start anywhere from h1 to h5.
-func TestRealArticlesHeadingsFollowTheTitle(t *testing.T) {
+// page's title), then no level skipped going down; and every list item is
+// in a list. Lighthouse and screen readers read them so; the articles' own
+// headings start anywhere from h1 to h5, and WeChat leaves items outside
+// their lists.
+func TestRealArticlesStructure(t *testing.T) {
 	s := realFixturesSite(t)
-	heading := regexp.MustCompile(`<h([1-6])[\s>]`)
 	pages := 0
 	walkFiles(t, s.Opts.Dest, func(rel string, data []byte) {
 		if !strings.HasSuffix(rel, "index.html") || strings.Count(rel, "/") != 1 {
 			return // article pages only: one directory deep
 		}
 		pages++
-		previous, h1s := 0, 0
-		for _, m := range heading.FindAllSubmatch(data, -1) {
-			level := int(m[1][0] - '0')
-			if level == 1 {
-				h1s++
-			}
-			if level > previous+1 {
-				t.Errorf("%s: h%d after h%d", rel, level, previous)
-			}
-			previous = level
+		doc, err := html.Parse(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
 		}
+		previous, h1s := 0, 0
+		var walk func(n *html.Node)
+		walk = func(n *html.Node) {
+			switch n.DataAtom {
+			case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+				level := int(n.Data[1] - '0')
+				if level == 1 {
+					h1s++
+				}
+				if level > previous+1 {
+					t.Errorf("%s: h%d after h%d", rel, level, previous)
+				}
+				previous = level
+			case atom.Li:
+				if p := n.Parent.DataAtom; p != atom.Ul && p != atom.Ol && p != atom.Menu {
+					t.Errorf("%s: a list item in a %s", rel, n.Parent.Data)
+				}
+			}
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				walk(c)
+			}
+		}
+		walk(doc)
 		if h1s != 1 {
 			t.Errorf("%s: %d h1", rel, h1s)
 		}

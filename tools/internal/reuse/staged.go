@@ -36,7 +36,7 @@ var notShown = map[string]bool{"Fetched": true, "Attempts": true, "Remapped": tr
 // package transform): a step added or changed bumps it, so no article is
 // kept as an earlier version of the steps staged it (the stage's own
 // record would keep the old file: it names files by this key).
-const StepsVersion = 6 // 2: the status id; 3: a front matter account listed; 4: labels, hidden tags; 5: summaries keep blocks apart; 6: headings below the title
+const StepsVersion = 6 // 2: the status id; 3: a front matter account listed; 4: labels, hidden tags; 5: summaries keep blocks apart; 6: headings below the title, list items in lists
 
 // Key hashes the inputs, each field with its length or count before it.
 func (in StagedInputs) Key() Key {

@@ -54,7 +54,7 @@ func (x *Archive) Steps() pipeline.Pipeline {
 		{Name: images.Stage, Run: x.Rewriter.Rewrite},
 		{Name: links.Stage, Run: links.NewRewriter(x.Graph, x.RefPrefix).Rewrite},
 		{Name: "wechat", Run: cleaner.WeChat},
-		{Name: "headings", Run: clean.Headings},
+		{Name: "structure", Run: clean.Structure},
 		{Name: "summarize", Run: cleaner.Summarize},
 		{Name: "lists", Run: x.setLists},
 		{Name: "tags", Run: cleaner.HideTags},

@@ -2,10 +2,9 @@
 // on the home page, an article, a category, search results, the vanished
 // originals and an article showing one, and on every article of a site
 // built from the real fetched articles when one is given, in Debian's
-// Chromium, print the
-// scores and write them to docs/audit.json. Exit 1 under the target: 100
-// in all four categories (performance may read 99 on a busy machine: run
-// it again).
+// Chromium, print the scores and write them to docs/audit.json. Exit 1 under the target: 100
+// in all four categories (a page under it is scored by the median of three
+// runs).
 import http from "node:http";
 import zlib from "node:zlib";
 import fs from "node:fs";
@@ -57,6 +56,9 @@ if (realRoot) {
   for (const p of cards(realRoot)) urls[`real article ${p}`] = { base: realBase, p };
 }
 
+// AUDIT_ONLY=TEXT audits only the pages whose name contains TEXT.
+for (const name of Object.keys(urls)) if (process.env.AUDIT_ONLY && !name.includes(process.env.AUDIT_ONLY)) delete urls[name];
+
 const chrome = await chromeLauncher.launch({
   chromePath: process.env.CHROME_PATH || "/usr/bin/chromium",
   chromeFlags: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -65,20 +67,28 @@ const chrome = await chromeLauncher.launch({
 const targets = { accessibility: 100, "best-practices": 100, performance: 100, seo: 100 };
 const results = {};
 let failed = false;
+const audit = async (url) => (await lighthouse(url, { port: chrome.port, output: "json", logLevel: "error",
+  onlyCategories: Object.keys(targets) })).lhr;
+const score = (lhr, cat) => Math.round(lhr.categories[cat].score * 100);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 try {
   for (const [name, { base, p }] of Object.entries(urls)) {
-    const r = await lighthouse(base + p, { port: chrome.port, output: "json", logLevel: "error",
-      onlyCategories: Object.keys(targets) });
-    results[name] = { url: p };
+    // A page under a target is run twice more and scored by the median of
+    // the three (Lighthouse's advice on variance: performance moves with
+    // the load of a shared machine); what failed is shown from every run.
+    const runs = [await audit(base + p)];
+    if (Object.entries(targets).some(([cat, min]) => score(runs[0], cat) < min)) {
+      runs.push(await audit(base + p), await audit(base + p));
+    }
+    results[name] = { url: p, ...(runs.length > 1 ? { runs: runs.length } : {}) };
     for (const [cat, min] of Object.entries(targets)) {
-      const score = Math.round(r.lhr.categories[cat].score * 100);
-      results[name][cat] = score;
-      if (score < min) {
-        failed = true;
-        const audits = r.lhr.categories[cat].auditRefs.map((a) => r.lhr.audits[a.id])
+      results[name][cat] = median(runs.map((lhr) => score(lhr, cat)));
+      for (const lhr of runs.filter((lhr) => score(lhr, cat) < min)) {
+        const audits = lhr.categories[cat].auditRefs.map((a) => lhr.audits[a.id])
           .filter((a) => a.score !== null && a.score < 1 && a.scoreDisplayMode !== "informative");
-        console.error(`${name} ${cat} ${score} < ${min}:`, audits.map((a) => `${a.id} (${a.displayValue || a.score})`).join(", "));
+        console.error(`${name} ${cat} ${score(lhr, cat)} < ${min}:`, audits.map((a) => `${a.id} (${a.displayValue || a.score})`).join(", "));
       }
+      if (results[name][cat] < min) failed = true;
     }
   }
 } finally {

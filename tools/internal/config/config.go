@@ -6,12 +6,9 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"reflect"
 	"slices"
 	"strings"
-	"sync"
 
-	"github.com/gohugoio/hugo/config/allconfig"
 	"github.com/gohugoio/hugo/parser/metadecoders"
 	"github.com/spf13/afero"
 
@@ -93,62 +90,13 @@ func Load(siteDir string) (Config, error) {
 		// Hugo's decoder names the file "_stream.toml": name the real one.
 		return cfg, fmt.Errorf("%s: %s", cfg.File, strings.ReplaceAll(err.Error(), `"_stream.toml:`, `"line `))
 	}
-	if err := checkTopLevel(cfg.File, site); err != nil {
+	if err := checkSettings(cfg.File, site); err != nil {
 		return cfg, err
 	}
 	if err := cfg.apply(site); err != nil {
 		return cfg, fmt.Errorf("%s: [params.mirror]: %w", cfg.File, err)
 	}
 	return cfg, cfg.check()
-}
-
-// hugoKeys are the top-level settings Hugo knows, from its own config
-// type (lower case).
-var hugoKeys = sync.OnceValue(func() []string {
-	var keys []string
-	var fields func(t reflect.Type)
-	fields = func(t reflect.Type) {
-		for i := range t.NumField() {
-			f := t.Field(i)
-			switch {
-			case f.Anonymous && f.Type.Kind() == reflect.Struct:
-				fields(f.Type)
-			case f.Name != "Internal" && f.Name != "C":
-				keys = append(keys, strings.ToLower(f.Name))
-			}
-		}
-	}
-	fields(reflect.TypeFor[allconfig.Config]())
-	// Older names Hugo still reads.
-	return append(keys, "paginate", "paginatepath", "languagename", "weight", "googleanalytics", "disqusshortname")
-})
-
-// checkTopLevel refuses a top-level setting or table Hugo does not know
-// that is a typo of one it does ([parmas] for [params]: Hugo would
-// ignore it, and the site lose its description), naming file, line and
-// the setting meant.
-func checkTopLevel(file string, site map[string]any) error {
-	data, _ := os.ReadFile(file)
-	for k := range site {
-		if slices.Contains(hugoKeys(), strings.ToLower(k)) {
-			continue
-		}
-		if near := validate.Closest(k, hugoKeys()); near != "" {
-			return fmt.Errorf("%s:%d: unknown setting %q: did you mean %q?", file, lineOf(data, k), k, near)
-		}
-	}
-	return nil
-}
-
-// lineOf is the line a key or table is set on, 0 if not found.
-func lineOf(data []byte, key string) int {
-	for i, line := range strings.Split(string(data), "\n") {
-		t := strings.TrimSpace(line)
-		if strings.HasPrefix(t, key+" ") || strings.HasPrefix(t, key+"=") || strings.HasPrefix(t, "["+key+"]") || strings.HasPrefix(t, "["+key+".") || strings.HasPrefix(t, key+":") {
-			return i + 1
-		}
-	}
-	return 0
 }
 
 // LoadFor is Load for a build: the site's baseURL is baseURL when it is

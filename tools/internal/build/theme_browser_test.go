@@ -6,6 +6,7 @@ import (
 	"image/png"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -164,6 +165,10 @@ func TestScreenshots(t *testing.T) {
 		t.Skip("run with -screenshots to write docs/screenshots")
 	}
 	browser.Path(t)
+	// Without a Chinese font every Chinese word would be drawn as boxes.
+	if out, _ := exec.Command("fc-list", ":lang=zh").Output(); len(bytes.TrimSpace(out)) == 0 {
+		t.Fatal("no Chinese font (fc-list :lang=zh): the screenshots would show boxes; apt-get install fonts-noto-cjk")
+	}
 	dir := filepath.Join(mirrortest.RepoRoot(t), "docs", "screenshots")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)

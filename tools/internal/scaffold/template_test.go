@@ -126,3 +126,31 @@ func TestWorkflowsLint(t *testing.T) {
 		t.Errorf("actionlint: %v\n%s", err, out)
 	}
 }
+
+// The template holds sources, not what builds make: no program (a Go
+// binary built at the root was once committed) and no file over 1 MiB but
+// the example store's images. Everyone who uses the template clones them.
+func TestTemplateHoldsNoBuildOutput(t *testing.T) {
+	root := mirrortest.RepoRoot(t)
+	out, err := exec.Command("git", "-C", root, "ls-files", "-z").Output()
+	if err != nil {
+		t.Skipf("not a git checkout: %v", err)
+	}
+	for _, f := range strings.Split(strings.TrimRight(string(out), "\x00"), "\x00") {
+		info, err := os.Lstat(filepath.Join(root, f))
+		if err != nil || !info.Mode().IsRegular() {
+			continue
+		}
+		if info.Size() > 1<<20 && !strings.HasPrefix(f, "media/") {
+			t.Errorf("%s: %d bytes", f, info.Size())
+		}
+		head := make([]byte, 4)
+		if file, err := os.Open(filepath.Join(root, f)); err == nil {
+			file.Read(head)
+			file.Close()
+		}
+		if string(head) == "\x7fELF" {
+			t.Errorf("%s: a compiled program", f)
+		}
+	}
+}

@@ -59,7 +59,7 @@ func wrapOrphans(items []*html.Node) {
 	for i := 0; i < len(items); {
 		first := items[i]
 		run := 1
-		for next := nextElement(first); i+run < len(items) && next == items[i+run]; next = nextElement(next) {
+		for next := adjacentElement(first, true); i+run < len(items) && next == items[i+run]; next = adjacentElement(next, true) {
 			run++
 		}
 		list := &html.Node{Type: html.ElementNode, Data: "ul", DataAtom: atom.Ul}
@@ -79,7 +79,7 @@ func wrapOrphans(items []*html.Node) {
 // numberedBefore says which number an orphan item takes when it
 // continues a numbered list: the closest ol among the lists just before it.
 func numberedBefore(n *html.Node) (next int, ok bool) {
-	for s := previousElement(n); s != nil && isList(s); s = previousElement(s) {
+	for s := adjacentElement(n, false); s != nil && isList(s); s = adjacentElement(s, false) {
 		if s.DataAtom == atom.Ol {
 			start, err := strconv.Atoi(attrOr(s, "start", "1"))
 			if err != nil {
@@ -112,21 +112,16 @@ func attrOr(n *html.Node, key, fallback string) string {
 	return fallback
 }
 
-// nextElement and previousElement skip the white space between elements.
-func nextElement(n *html.Node) *html.Node {
-	for s := n.NextSibling; s != nil; s = s.NextSibling {
-		if s.Type == html.ElementNode {
-			return s
+// adjacentElement is the element beside n, after it or before it, across
+// white space; nil across text.
+func adjacentElement(n *html.Node, after bool) *html.Node {
+	step := func(s *html.Node) *html.Node {
+		if after {
+			return s.NextSibling
 		}
-		if s.Type == html.TextNode && strings.TrimSpace(s.Data) != "" {
-			return nil
-		}
+		return s.PrevSibling
 	}
-	return nil
-}
-
-func previousElement(n *html.Node) *html.Node {
-	for s := n.PrevSibling; s != nil; s = s.PrevSibling {
+	for s := step(n); s != nil; s = step(s) {
 		if s.Type == html.ElementNode {
 			return s
 		}

@@ -57,7 +57,7 @@ func TestSettingTypos(t *testing.T) {
 		{"free-form params", "[params]\n  descripton = \"x\"\n  [params.cards]\n    categries = []\n", ""},
 		{"menus and taxonomies", "[taxonomies]\n  tga = \"tgs\"\n[[menus.main]]\n  name = \"x\"\n", ""},
 		{"unknown but near nothing", "[markup.goldmark.renderer]\n  somethingelse = true\n", ""},
-		{"the example site", string(readFile(t, filepath.Join(mirrortest.RepoRoot(t), "site", "hugo.toml"))), ""},
+		{"the example site", string(mirrortest.ReadFile(t, filepath.Join(mirrortest.RepoRoot(t), "site", "hugo.toml"))), ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -75,13 +75,4 @@ func TestSettingTypos(t *testing.T) {
 			}
 		})
 	}
-}
-
-func readFile(t *testing.T, name string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
 }

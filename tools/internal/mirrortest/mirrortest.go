@@ -59,3 +59,13 @@ func XSSCorpus(t testing.TB) []string {
 	}
 	return out
 }
+
+// ReadFile is os.ReadFile, failing the test on an error.
+func ReadFile(t testing.TB, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}

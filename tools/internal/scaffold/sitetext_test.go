@@ -28,7 +28,7 @@ func TestInitWritesSiteTextsInItsLanguage(t *testing.T) {
 	os.WriteFile(cfgPath, cfg, 0o644)
 	os.Symlink(filepath.Join(repo, "themes"), filepath.Join(root, "themes"))
 	i18n := func(lang string) map[string]any {
-		m, err := metadecoders.Default.UnmarshalToMap(readFile(t, (filepath.Join(repo, "themes", "mirror", "i18n", lang+".yaml"))), metadecoders.YAML)
+		m, err := metadecoders.Default.UnmarshalToMap(mirrortest.ReadFile(t, (filepath.Join(repo, "themes", "mirror", "i18n", lang+".yaml"))), metadecoders.YAML)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -36,7 +36,7 @@ func TestInitWritesSiteTextsInItsLanguage(t *testing.T) {
 	}
 	en, zh := i18n("en"), i18n("zh")
 	texts := func() map[string]string {
-		m, err := metadecoders.Default.UnmarshalToMap(readFile(t, (cfgPath)), metadecoders.TOML)
+		m, err := metadecoders.Default.UnmarshalToMap(mirrortest.ReadFile(t, (cfgPath)), metadecoders.TOML)
 		if err != nil {
 			t.Fatalf("site/hugo.toml does not read back: %v", err)
 		}
@@ -69,7 +69,7 @@ func TestInitWritesSiteTextsInItsLanguage(t *testing.T) {
 		t.Errorf("the same language again changed %v", res.Settings)
 	}
 
-	edited := scaffold.SetTOML(string(readFile(t, (cfgPath))), "params", "footer", `"我的页脚"`)
+	edited := scaffold.SetTOML(string(mirrortest.ReadFile(t, (cfgPath))), "params", "footer", `"我的页脚"`)
 	os.WriteFile(cfgPath, []byte(edited), 0o644)
 	res := initAs("en-US")
 	wantTexts("en-US over an own footer", en, "siteFooter")
@@ -85,13 +85,4 @@ func TestInitWritesSiteTextsInItsLanguage(t *testing.T) {
 	if !strings.Contains(strings.Join(res.Notes, "\n"), "no fr-FR translation") {
 		t.Errorf("init did not say the theme lacks French: %v", res.Notes)
 	}
-}
-
-func readFile(t *testing.T, name string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
 }

@@ -113,12 +113,35 @@ categories: ["Tech"]
 `)
 	s.build(t)
 	page, _ := os.ReadFile(filepath.Join(s.Opts.Dest, "a", "index.html"))
-	for _, want := range []string{"原文：<a", "存档自 &lt;b&gt;号&lt;/b&gt;，<time", `aria-label="上一篇与下一篇"`, "下一篇 →</span>"} {
-		if !strings.Contains(string(page), want) && !strings.Contains(string(page), strings.Replace(want, "下一篇 →", "← 上一篇", 1)) {
+	// As WeChat's albums have them: 上一篇 the earlier article, 下一篇 the later.
+	for _, want := range []string{"原文：<a", "存档自 &lt;b&gt;号&lt;/b&gt;，<time", `aria-label="上一篇与下一篇"`, `<a rel="next" href="/b/"><span class="label">下一篇 →</span>`} {
+		if !strings.Contains(string(page), want) {
 			t.Errorf("the article page lacks %q", want)
 		}
 	}
+	later, _ := os.ReadFile(filepath.Join(s.Opts.Dest, "b", "index.html"))
+	if want := `<a rel="prev" href="/a/"><span class="label">← 上一篇</span>`; !strings.Contains(string(later), want) {
+		t.Errorf("the later article lacks %q", want)
+	}
 	if strings.Contains(string(page), "<b>号</b>") {
 		t.Error("the account's markup is not escaped")
+	}
+}
+
+// A menu entry shows the theme's word in the site's language unless the
+// owner gives it a label; the menu is named as the site's, not as its
+// categories; a site with no article yet says so.
+func TestMenuLabelsAndEmptyHome(t *testing.T) {
+	s := newTestSite(t, "")
+	cfg := filepath.Join(s.Site, "hugo.toml")
+	data, _ := os.ReadFile(cfg)
+	own := strings.Replace(string(data), `identifier = "about"`, "identifier = \"about\"\n    params = { label = \"关于本站\" }", 1)
+	os.WriteFile(cfg, []byte(own), 0o644)
+	s.build(t)
+	home, _ := os.ReadFile(filepath.Join(s.Opts.Dest, "index.html"))
+	for _, want := range []string{`<nav aria-label="网站导航">`, `<a href="/months/">归档</a>`, `<a href="/about/">关于本站</a>`, "这里还没有文章。"} {
+		if !strings.Contains(string(home), want) {
+			t.Errorf("the home page lacks %q", want)
+		}
 	}
 }

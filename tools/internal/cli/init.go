@@ -36,7 +36,8 @@ removes the example articles, the stored images only they show and their
 link equivalences.
 
 Running it again with the same flags changes nothing. Once the mirror has
-articles of its own, init refuses to change its settings unless --force.`,
+articles of its own, init refuses to change its identity unless --force
+(the categories change any time).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Root = g.abs(g.root)
@@ -45,7 +46,11 @@ articles of its own, init refuses to change its settings unless --force.`,
 			}
 			opts.Categories = splitList(categories)
 			if isTerminal(cmd.InOrStdin()) {
-				ask(cmd, &opts.Identity)
+				current, err := scaffold.Current(opts.Root)
+				if err != nil {
+					return fail(ExitSetup, err)
+				}
+				ask(cmd, &opts.Identity, current)
 				if len(opts.Categories) == 0 && !opts.CategoriesFromContent {
 					fmt.Fprint(cmd.OutOrStdout(), "Categories, comma-separated (Enter keeps the current ones): ")
 					line, _ := bufio.NewReader(cmd.InOrStdin()).ReadString('\n')
@@ -104,23 +109,28 @@ func isTerminal(r io.Reader) bool {
 
 // ask prompts for the identity fields the flags left empty; an empty
 // answer keeps the current setting.
-func ask(cmd *cobra.Command, id *scaffold.Identity) {
+// ask asks on the terminal for what the flags did not give, showing what
+// Enter keeps (current).
+func ask(cmd *cobra.Command, id *scaffold.Identity, current scaffold.Identity) {
 	in := bufio.NewReader(cmd.InOrStdin())
-	prompt := func(label string, v *string) {
+	prompt := func(label string, v *string, now string) {
 		if *v != "" {
 			return
 		}
-		fmt.Fprintf(cmd.OutOrStdout(), "%s (Enter keeps the current one): ", label)
+		if now == "" {
+			now = "unset"
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "%s [%s]: ", label, now)
 		line, _ := in.ReadString('\n')
 		*v = strings.TrimSpace(line)
 	}
-	prompt("Title", &id.Title)
-	prompt("Description", &id.Description)
-	prompt("Base URL, e.g. https://user.github.io/archive/", &id.BaseURL)
-	prompt("Language, e.g. zh-CN", &id.Language)
+	prompt("Title", &id.Title, current.Title)
+	prompt("Description", &id.Description, current.Description)
+	prompt("Base URL, e.g. https://user.github.io/archive/", &id.BaseURL, current.BaseURL)
+	prompt("Language, e.g. zh-CN", &id.Language, current.Language)
 	if len(id.ImageHosts) == 0 {
 		var hosts string
-		prompt("Image hosts, comma-separated", &hosts)
+		prompt("Image hosts, comma-separated", &hosts, strings.Join(current.ImageHosts, ","))
 		id.ImageHosts = splitList(hosts)
 	}
 }

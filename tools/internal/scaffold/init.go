@@ -70,7 +70,7 @@ var ErrRealArticles = errors.New("this mirror already has its own articles")
 // asked. Running it again with the same options changes nothing.
 func Init(ctx context.Context, opts InitOptions) (InitResult, error) {
 	var res InitResult
-	if err := opts.Identity.validate(); err != nil {
+	if err := opts.validate(); err != nil {
 		return res, err
 	}
 	cfgPath := filepath.Join(opts.Root, "site", "hugo.toml")
@@ -108,6 +108,9 @@ func Init(ctx context.Context, opts InitOptions) (InitResult, error) {
 		if opts.Categories, err = categoriesOf(opts.Root, real); err != nil {
 			return res, err
 		}
+		if len(opts.Categories) == 0 {
+			res.Notes = append(res.Notes, fmt.Sprintf("--categories-from-content: the %d articles of this mirror's own (the examples do not count) name no category: the categories stay as they are", len(real)))
+		}
 	}
 	if len(opts.Categories) > 0 {
 		set, err := setCategories(cfgPath, opts.Categories)
@@ -124,6 +127,13 @@ func Init(ctx context.Context, opts InitOptions) (InitResult, error) {
 		}
 	}
 	return res, nil
+}
+
+func (opts InitOptions) validate() error {
+	if opts.CategoriesFromContent && len(opts.Categories) > 0 {
+		return errors.New("--categories and --categories-from-content: give one or the other")
+	}
+	return opts.Identity.validate()
 }
 
 func (id Identity) validate() error {
@@ -426,4 +436,27 @@ func forgetImages(ctx context.Context, dir string, exampleKeys, realKeys map[str
 		}
 	}
 	return removed, st.Save()
+}
+
+// Current reads the identity site/hugo.toml sets now (empty where it sets
+// none), for init to show what Enter keeps.
+func Current(root string) (Identity, error) {
+	data, err := os.ReadFile(filepath.Join(root, "site", "hugo.toml"))
+	if err != nil {
+		return Identity{}, err
+	}
+	cfg, err := metadecoders.Default.UnmarshalToMap(data, metadecoders.TOML)
+	if err != nil {
+		return Identity{}, err
+	}
+	id := Identity{Title: configString(cfg, "", "title"), Description: configString(cfg, "params", "description"),
+		BaseURL: configString(cfg, "", "baseURL"), Language: configString(cfg, "", "locale")}
+	if images, ok := lookupTable(cfg, "params.mirror.images")["hosts"].([]any); ok {
+		for _, h := range images {
+			if s, ok := h.(string); ok {
+				id.ImageHosts = append(id.ImageHosts, s)
+			}
+		}
+	}
+	return id, nil
 }

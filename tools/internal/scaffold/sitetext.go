@@ -129,18 +129,24 @@ func (tr translations) isDefault(i18nKey, value string) bool {
 
 // configString reads table.key of a decoded config ("" for the root).
 func configString(cfg map[string]any, table, key string) string {
+	s, _ := lookupTable(cfg, table)[key].(string)
+	return s
+}
+
+// lookupTable is a table of a decoded config by its dotted name (nil when
+// absent; "" is the root).
+func lookupTable(cfg map[string]any, table string) map[string]any {
 	m := cfg
 	if table != "" {
 		for _, part := range strings.Split(table, ".") {
 			next, _ := m[part].(map[string]any)
 			if next == nil {
-				return ""
+				return nil
 			}
 			m = next
 		}
 	}
-	s, _ := m[key].(string)
-	return s
+	return m
 }
 
 // tomlText writes s as a TOML string: multi-line text as a multi-line

@@ -13,27 +13,50 @@ import (
 	"github.com/archivemirror/mirror/tools/internal/validate"
 )
 
-// checkSettings refuses a setting of site/hugo.toml Hugo does not know that
-// is a typo of one it does: Hugo ignores it, and the site silently loses
-// what it set ([parmas]: the description, About and footer;
-// [markup.goldmark.renderer] unsfe: every article's HTML). It looks at the
-// top level and into every table whose settings Hugo's own config types
-// list; free-form tables (params, taxonomies, menus, languages…) are the
-// owner's. The error names file, line and the setting meant.
+// checkSettings refuses a setting of site/hugo.toml nobody reads. Hugo
+// ignores one it does not know, and the site silently loses what it set
+// ([parmas]: the description, About and footer; [markup.goldmark.renderer]
+// unsfe: every article's HTML): such a setting is refused when it is a typo
+// of a known one, at the top level and in every table whose settings
+// Hugo's own config types list; free-form tables (params, taxonomies,
+// menus, languages…) are the owner's. Under [params.mirror], ours, every
+// unknown setting is refused. The error names file, line and the setting
+// meant.
 func checkSettings(file string, site map[string]any) error {
 	data, _ := os.ReadFile(file)
-	return checkTable(file, data, nil, site, hugoSettings(reflect.TypeFor[allconfig.Config]()), true)
+	c := settingsCheck{file: file, data: data}
+	if err := c.table(nil, site, hugoSettings(reflect.TypeFor[allconfig.Config](), false), olderTopLevel); err != nil {
+		return err
+	}
+	mirror, _ := lookup(site, "params", "mirror").(map[string]any)
+	c.strict = true
+	return c.table([]string{"params", "mirror"}, mirror, hugoSettings(reflect.TypeFor[Config](), true), nil)
 }
 
-// checkTable checks the settings of one table against those known;
-// top is the top level, where Hugo still reads some older names.
-func checkTable(file string, data []byte, path []string, table map[string]any, known map[string]reflect.Type, top bool) error {
-	names := make([]string, 0, len(known))
-	for name := range known {
-		names = append(names, name)
-	}
-	if top {
-		names = append(names, olderTopLevel...)
+// olderTopLevel are top-level names Hugo still reads besides its config
+// type's.
+var olderTopLevel = []string{"paginate", "paginatePath", "languageName", "weight", "googleAnalytics", "disqusShortname"}
+
+type settingsCheck struct {
+	file string
+	data []byte
+	// strict refuses every unknown setting, not only typos of known ones.
+	strict bool
+}
+
+// setting is one a config type knows: its name as the docs write it, and
+// its type.
+type setting struct {
+	name string
+	typ  reflect.Type
+}
+
+// table checks a table's settings against those known (by lower-case
+// name), and the tables in it that are config types of their own.
+func (c settingsCheck) table(path []string, table map[string]any, known map[string]setting, also []string) error {
+	names := slices.Clone(also)
+	for _, s := range known {
+		names = append(names, s.name)
 	}
 	slices.Sort(names)
 	keys := make([]string, 0, len(table))
@@ -42,20 +65,20 @@ func checkTable(file string, data []byte, path []string, table map[string]any, k
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		t, ok := known[strings.ToLower(k)]
+		s, ok := known[strings.ToLower(k)]
 		if !ok {
-			if slices.Contains(names, strings.ToLower(k)) {
+			if slices.ContainsFunc(also, func(n string) bool { return strings.EqualFold(n, k) }) {
 				continue
 			}
-			if near := validate.Closest(strings.ToLower(k), names); near != "" {
-				setting, meant := strings.Join(append(slices.Clone(path), k), "."), strings.Join(append(slices.Clone(path), near), ".")
-				return fmt.Errorf("%s:%d: unknown setting %q: did you mean %q?", file, lineOfSetting(data, path, k), setting, meant)
+			near := validate.Closest(k, names)
+			if near == "" && !c.strict {
+				continue
 			}
-			continue
+			return c.unknown(path, k, near)
 		}
 		sub, isTable := table[k].(map[string]any)
-		if isTable && t.Kind() == reflect.Struct {
-			if err := checkTable(file, data, append(slices.Clone(path), k), sub, hugoSettings(t), false); err != nil {
+		if isTable && s.typ.Kind() == reflect.Struct {
+			if err := c.table(append(slices.Clone(path), k), sub, hugoSettings(s.typ, c.strict), nil); err != nil {
 				return err
 			}
 		}
@@ -63,48 +86,82 @@ func checkTable(file string, data []byte, path []string, table map[string]any, k
 	return nil
 }
 
-// olderTopLevel are top-level names Hugo still reads besides its config
-// type's.
-var olderTopLevel = []string{"paginate", "paginatepath", "languagename", "weight", "googleanalytics", "disqusshortname"}
+func (c settingsCheck) unknown(path []string, key, near string) error {
+	dotted := func(last string) string { return strings.Join(append(slices.Clone(path), last), ".") }
+	msg := fmt.Sprintf("%s:%d: unknown setting %q", c.file, lineOfSetting(c.data, path, key), dotted(key))
+	if near != "" {
+		msg += fmt.Sprintf(": did you mean %q?", dotted(near))
+	}
+	return fmt.Errorf("%s", msg)
+}
 
-// hugoSettings are the settings a config type of Hugo's has, lower case,
-// with their types: its fields' names and the names they are decoded and
-// printed by (mapstructure and json tags), embedded structs' included.
-func hugoSettings(t reflect.Type) map[string]reflect.Type {
+// hugoSettings are the settings a config type has, by lower-case name:
+// its fields' names and the names they are decoded by, embedded structs'
+// included. asJSON reads the type as encoding/json does (ours, under
+// params.mirror): a json tag's name only, "-" none. Otherwise as Hugo
+// does: field names, mapstructure and json names all.
+func hugoSettings(t reflect.Type, asJSON bool) map[string]setting {
+	key := settingsKey{t, asJSON}
 	settingsMu.Lock()
 	defer settingsMu.Unlock()
-	if known, ok := settingsCache[t]; ok {
+	if known, ok := settingsCache[key]; ok {
 		return known
 	}
-	known := map[string]reflect.Type{}
+	known := map[string]setting{}
+	add := func(name string, t reflect.Type) { known[strings.ToLower(name)] = setting{name, t} }
 	var fields func(t reflect.Type)
 	fields = func(t reflect.Type) {
 		for i := range t.NumField() {
 			f := t.Field(i)
-			if f.Anonymous && f.Type.Kind() == reflect.Struct {
+			jsonName, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			switch {
+			case f.Anonymous && f.Type.Kind() == reflect.Struct && jsonName == "":
 				fields(f.Type)
-				continue
-			}
-			if !f.IsExported() || f.Name == "Internal" || f.Name == "C" {
-				continue
-			}
-			known[strings.ToLower(f.Name)] = f.Type
-			for _, tag := range []string{"mapstructure", "json"} {
-				if name, _, _ := strings.Cut(f.Tag.Get(tag), ","); name != "" && name != "-" {
-					known[strings.ToLower(name)] = f.Type
+			case !f.IsExported() || f.Name == "Internal" || f.Name == "C":
+			case asJSON && jsonName == "-":
+			case asJSON && jsonName != "":
+				add(jsonName, f.Type)
+			default:
+				add(lowerFirst(f.Name), f.Type)
+				if name, _, _ := strings.Cut(f.Tag.Get("mapstructure"), ","); !asJSON && name != "" && name != "-" {
+					add(name, f.Type)
+				}
+				if !asJSON && jsonName != "" && jsonName != "-" {
+					add(jsonName, f.Type)
 				}
 			}
 		}
 	}
 	fields(t)
-	settingsCache[t] = known
+	settingsCache[key] = known
 	return known
+}
+
+type settingsKey struct {
+	t      reflect.Type
+	asJSON bool
 }
 
 var (
 	settingsMu    sync.Mutex
-	settingsCache = map[reflect.Type]map[string]reflect.Type{}
+	settingsCache = map[settingsKey]map[string]setting{}
 )
+
+// lowerFirst writes a Go field name as Hugo's docs write the setting
+// (EnableRobotsTXT: enableRobotsTXT; HTTPCache: httpCache; URL: url).
+func lowerFirst(s string) string {
+	upper := 0
+	for upper < len(s) && s[upper] >= 'A' && s[upper] <= 'Z' {
+		upper++
+	}
+	switch {
+	case upper == len(s):
+		return strings.ToLower(s)
+	case upper > 1: // an initialism first: its last capital starts the next word
+		upper--
+	}
+	return strings.ToLower(s[:upper]) + s[upper:]
+}
 
 // lineOfSetting is the line a setting or table is set on, in the table
 // path (a header "[a.b]", or a dotted key), 0 if not found.

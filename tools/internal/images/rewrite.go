@@ -70,7 +70,7 @@ func (r *Rewriter) Used() []string {
 // send a Referer, and is reported with the reason.
 func (r *Rewriter) Rewrite(_ context.Context, a *article.Article) error {
 	reported := map[string]bool{}
-	unnamed := 0
+	var unnamed []remoteReason // beyond maxReports: counted by rule
 	local := func(raw string) (store.Entry, bool) {
 		key, _, ok := Key(raw)
 		if !ok {
@@ -83,35 +83,64 @@ func (r *Rewriter) Rewrite(_ context.Context, a *article.Article) error {
 		}
 		if !reported[key] {
 			reported[key] = true
-			if len(reported) <= maxReports {
-				r.report(a, raw, e, ok)
-			} else {
-				unnamed++
+			reason, found := r.whyRemote(raw, e, ok)
+			switch {
+			case !found:
+			case len(reported) <= maxReports:
+				a.Report(reason.severity, reason.rule, -1, reason.message)
+			default:
+				unnamed = append(unnamed, reason)
 			}
 		}
 		return store.Entry{}, false
 	}
 	body.Walk(a.Doc, func(n *html.Node) { r.element(n, local) })
-	if unnamed > 0 {
-		a.Report(article.Warning, RuleFailed, -1, fmt.Sprintf("and %d more images left remote", unnamed))
-	}
+	reportUnnamed(a, unnamed)
 	return nil
 }
 
-// report says why an image stays remote.
-func (r *Rewriter) report(a *article.Article, raw string, e store.Entry, known bool) {
+// remoteReason is why an image stays remote, as reported.
+type remoteReason struct {
+	severity      article.Severity
+	rule, message string
+}
+
+// whyRemote says why an image stays remote; not found when its URL is not
+// one.
+func (r *Rewriter) whyRemote(raw string, e store.Entry, known bool) (remoteReason, bool) {
 	_, fetchURL, _ := Key(raw)
 	u, _ := url.Parse(fetchURL)
 	switch {
 	case u == nil:
+		return remoteReason{}, false
 	case !r.cfg.allowed(u.Hostname()):
-		a.Report(article.Info, RuleNotAllowed, -1, fetchURL+": host not on the image allowlist (params.mirror.images.hosts); left remote")
+		return remoteReason{article.Info, RuleNotAllowed, fetchURL + ": host not on the image allowlist (params.mirror.images.hosts); left remote"}, true
 	case known && e.Status == store.Failed && strings.Contains(e.Error, errPlaceholder.Error()):
-		a.Report(article.Warning, RulePlaceholder, -1, fetchURL+": "+e.Error+"; left remote")
+		return remoteReason{article.Warning, RulePlaceholder, fetchURL + ": " + e.Error + "; left remote"}, true
 	case known && e.Status == store.Failed:
-		a.Report(article.Warning, RuleFailed, -1, fetchURL+": "+e.Error+"; left remote")
+		return remoteReason{article.Warning, RuleFailed, fetchURL + ": " + e.Error + "; left remote"}, true
 	default:
-		a.Report(article.Warning, RuleOffline, -1, fetchURL+": not in the image store (built offline); left remote")
+		return remoteReason{article.Warning, RuleOffline, fetchURL + ": not in the image store (built offline); left remote"}, true
+	}
+}
+
+// reportUnnamed reports the images past maxReports in one line per rule.
+func reportUnnamed(a *article.Article, unnamed []remoteReason) {
+	counts := map[string]int{}
+	var rules []remoteReason
+	for _, reason := range unnamed {
+		if counts[reason.rule] == 0 {
+			rules = append(rules, reason)
+		}
+		counts[reason.rule]++
+	}
+	for _, reason := range rules {
+		n := counts[reason.rule]
+		images := "images"
+		if n == 1 {
+			images = "image"
+		}
+		a.Report(reason.severity, reason.rule, -1, fmt.Sprintf("and %d more %s left remote", n, images))
 	}
 }
 

@@ -96,6 +96,35 @@ func TestRewrite(t *testing.T) {
 	}
 }
 
+// Past maxReports an article's images are counted, a line per rule, under
+// the rule that holds for them: offline images are not failures.
+func TestRewriteCountsUnnamedImagesByRule(t *testing.T) {
+	m := store.NewManifest()
+	var html strings.Builder
+	for i := range maxReports + 6 {
+		fmt.Fprintf(&html, `<img src="https://mmbiz.qpic.cn/never/%d">`, i)
+	}
+	key, u, _ := Key("https://mmbiz.qpic.cn/gone/1")
+	m.Set(store.Entry{Key: key, URL: u, Status: store.Failed, Error: "HTTP 404", Permanent: true})
+	html.WriteString(`<img src="https://mmbiz.qpic.cn/gone/1">`)
+	doc, err := body.Parse([]byte(html.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &article.Article{File: "content/a.md", Doc: doc}
+	if err := NewRewriter(NewDefaultConfig(), m, "/media/").Rewrite(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	var last []string
+	for _, f := range a.Findings[maxReports:] {
+		last = append(last, f.Rule+": "+f.Message)
+	}
+	want := []string{RuleOffline + ": and 6 more images left remote", RuleFailed + ": and 1 more image left remote"}
+	if strings.Join(last, "|") != strings.Join(want, "|") {
+		t.Errorf("past the named ones: %q, want %q", last, want)
+	}
+}
+
 // A key tells the host of its URL, as a parse of the URL fetched would.
 func TestHostOfKey(t *testing.T) {
 	for _, raw := range []string{

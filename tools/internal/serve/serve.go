@@ -57,11 +57,14 @@ func Run(ctx context.Context, opts Options) error {
 		return err
 	}
 	s.base = config.BasePath(cfg.BaseURL)
-	if err := s.build(ctx); err != nil {
-		return err
-	}
+	// The address first: a port in use (another mirror serve) is known
+	// before a whole build.
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
+		return fmt.Errorf("%w (another mirror serve? --listen 127.0.0.1:0 takes any free port)", err)
+	}
+	defer ln.Close()
+	if err := s.build(ctx); err != nil {
 		return err
 	}
 	srv := &http.Server{Handler: s.handler(), ReadHeaderTimeout: 10 * time.Second}

@@ -3,6 +3,7 @@ package serve
 import (
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -79,5 +80,29 @@ func TestServeRebuildsOnChange(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(root, "public")); err == nil {
 		t.Error("serve wrote public/")
+	}
+}
+
+// A port already in use is an error at once, saying how to take another,
+// before any build (it built the whole site first, then failed).
+func TestServePortInUse(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	root := t.TempDir()
+	write(t, filepath.Join(root, "site", "hugo.toml"), site)
+	built := false
+	err = Run(context.Background(), Options{
+		Build: build.Options{Root: root, ContentDir: filepath.Join(root, "content"), SiteDir: filepath.Join(root, "site"), Offline: true, Log: io.Discard},
+		Addr:  taken.Addr().String(),
+		Built: func(*report.Report, error) { built = true },
+	})
+	if err == nil || !strings.Contains(err.Error(), "--listen") {
+		t.Errorf("serving on a port in use: %v", err)
+	}
+	if built {
+		t.Error("the site was built before the port was known to be taken")
 	}
 }

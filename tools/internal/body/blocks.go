@@ -2,6 +2,11 @@ package body
 
 import "golang.org/x/net/html/atom"
 
+// AddedMark is the attribute of the elements the mirror adds to an
+// article (account cards, "not archived" links and boxes; see package
+// clean): their words are the mirror's, not the article's.
+const AddedMark = "data-mirror"
+
 // breaks are the elements a reader sees text apart at: what is before and
 // after one is not one run of text. Inline elements (span, strong, a…) are
 // not among them: WeChat splits a single sentence into many spans.

@@ -11,8 +11,9 @@ import (
 
 // The text of a summary, and of the search index, keeps apart what the
 // reader sees apart: a paragraph and the heading after it, a caption and the
-// text after it, table cells, the lines of a WeChat code snippet; and keeps
-// together a sentence WeChat split into spans.
+// text after it, table cells, the lines of a WeChat code snippet; keeps
+// together a sentence WeChat split into spans; and leaves out the words the
+// mirror added (they are in every article).
 func TestTextKeepsBlocksApart(t *testing.T) {
 	tests := []struct {
 		name, html string
@@ -25,6 +26,8 @@ func TestTextKeepsBlocksApart(t *testing.T) {
 		{"definition list", `<dl><dt>术语</dt><dd>解释</dd></dl>`, []string{"术语", "解释"}},
 		{"code lines in pre", `<pre><code><span>conda create -n spatial python=3.12</span></code><code><span>conda activate spatial</span></code></pre>`,
 			[]string{"conda create -n spatial python=3.12", "conda activate spatial"}},
+		{"what the mirror added is left out", `<p>正文</p><a data-mirror="remote-image" href="https://a.example/x.jpg">图片未存档：<b>在原网站</b>打开</a><p>后文</p><img data-mirror="x" src="a.jpg"><p>末</p><noscript>无</noscript>`,
+			[]string{"正文", "后文", "末"}},
 		{"a sentence split into spans", `<p><span>日前</span><span>Claude</span><strong>源码</strong>被<code>泄露</code></p>`, []string{"日前Claude源码被泄露"}},
 	}
 	for _, tt := range tests {

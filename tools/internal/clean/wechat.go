@@ -14,8 +14,9 @@ import (
 )
 
 // AddedMark marks elements the cleanup adds (account cards, "media not
-// archived" boxes), so tests and themes can tell them from the author's.
-const AddedMark = "data-mirror"
+// archived" boxes), so tests, themes and the search index can tell them
+// from the author's.
+const AddedMark = body.AddedMark
 
 // IDPrefix starts every id of an article, so none can clash with the
 // theme's.

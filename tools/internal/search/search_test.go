@@ -2,6 +2,7 @@ package search
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -284,7 +285,7 @@ func TestIndexReadAnotherWayIsRebuilt(t *testing.T) {
 		t.Fatalf("nothing changed, yet the update did %+v (%v)", s, err)
 	}
 	data, _ := os.ReadFile(state)
-	os.WriteFile(state, bytes.Replace(data, []byte(`"Reading":2`), []byte(`"Reading":1`), 1), 0o644)
+	os.WriteFile(state, bytes.Replace(data, fmt.Appendf(nil, `"Reading":%d`, reading), fmt.Appendf(nil, `"Reading":%d`, reading-1), 1), 0o644)
 	s, err := Update(t.Context(), src, dir, state, 3)
 	if err != nil {
 		t.Fatal(err)

@@ -21,29 +21,28 @@ import (
 // the stage), as the index reads them; permalink gives a page's URL from
 // its logical path.
 func StageSource(st *stage.Stage, staged map[string]string, permalink func(ref string) string, siteDir string) Source {
-	return &stageSource{st: st, staged: staged, permalink: permalink, siteDir: siteDir}
+	// The status record is read once, when first asked: a damaged one
+	// counts as none (mirror check says what is wrong with it, the build
+	// goes on). Asked from the index's workers at once.
+	statuses := sync.OnceValue(func() *status.Store {
+		st, err := status.Load(siteDir)
+		if err != nil {
+			return status.Empty()
+		}
+		return st
+	})
+	return &stageSource{st: st, staged: staged, permalink: permalink, statuses: statuses}
 }
 
 type stageSource struct {
 	st        *stage.Stage
 	staged    map[string]string
 	permalink func(ref string) string
-	siteDir   string
 	statuses  func() *status.Store
 }
 
-// StatusOf reads the status record once (a damaged one counts as none:
-// mirror check says what is wrong with it, the build goes on).
+// StatusOf is the status the record gives an original.
 func (s *stageSource) StatusOf(id string) string {
-	if s.statuses == nil {
-		s.statuses = sync.OnceValue(func() *status.Store {
-			st, err := status.Load(s.siteDir)
-			if err != nil {
-				return status.Empty()
-			}
-			return st
-		})
-	}
 	r, _ := s.statuses().Get(id)
 	return string(r.Status)
 }
@@ -78,34 +77,41 @@ func (s *stageSource) Read(rel string) (Doc, error) {
 }
 
 // reading is the version of Text: 2 reads figure captions, table cells and
-// the lines of a code snippet apart.
-const reading = 2
+// the lines of a code snippet apart; 3 leaves out what the mirror added.
+const reading = 3
 
 // Text is the text of an HTML body, a line per block.
 func Text(page []byte) string {
 	var b strings.Builder
 	z := html.NewTokenizer(bytes.NewReader(page))
-	skip, pre := 0, 0
+	var leaving atom.Atom // the element left out, while depth > 0
+	depth, pre := 0, 0
 	for {
 		tt := z.Next()
 		switch tt {
 		case html.ErrorToken:
 			return strings.TrimSpace(b.String())
 		case html.TextToken:
-			if skip == 0 {
+			if depth == 0 {
 				b.Write(z.Text())
 			}
+			continue
 		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
-			name, _ := z.TagName()
-			a := atom.Lookup(name)
-			switch {
-			case a == atom.Script || a == atom.Style || a == atom.Template:
-				if tt == html.StartTagToken {
-					skip++
-				} else if tt == html.EndTagToken && skip > 0 {
-					skip--
-				}
-			case body.BreaksText(a, pre > 0):
+		default:
+			continue
+		}
+		name, hasAttr := z.TagName()
+		a := atom.Lookup(name)
+		switch {
+		case depth > 0 && a == leaving && tt == html.StartTagToken:
+			depth++
+		case depth > 0 && a == leaving && tt == html.EndTagToken:
+			depth--
+		case depth > 0:
+		case tt == html.StartTagToken && !void[a] && (unread[a] || hasAttr && addedByMirror(z)):
+			leaving, depth = a, 1
+		default:
+			if body.BreaksText(a, pre > 0) {
 				b.WriteByte('\n')
 			}
 			if a == atom.Pre && tt == html.StartTagToken {
@@ -113,6 +119,28 @@ func Text(page []byte) string {
 			} else if a == atom.Pre && tt == html.EndTagToken && pre > 0 {
 				pre--
 			}
+		}
+	}
+}
+
+// unread are the elements whose text is no article's: scripts, styles…
+var unread = map[atom.Atom]bool{atom.Script: true, atom.Style: true, atom.Template: true, atom.Noscript: true}
+
+// void elements have no end tag, and no text to leave out.
+var void = map[atom.Atom]bool{atom.Area: true, atom.Base: true, atom.Br: true, atom.Col: true, atom.Embed: true, atom.Hr: true,
+	atom.Img: true, atom.Input: true, atom.Link: true, atom.Meta: true, atom.Source: true, atom.Track: true, atom.Wbr: true}
+
+// addedByMirror says whether the tag being read is one the cleanup added
+// (an account card, a "not archived" link): its words are the mirror's,
+// in every article, not the article's.
+func addedByMirror(z *html.Tokenizer) bool {
+	for {
+		key, _, more := z.TagAttr()
+		if string(key) == body.AddedMark {
+			return true
+		}
+		if !more {
+			return false
 		}
 	}
 }

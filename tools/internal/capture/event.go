@@ -19,7 +19,15 @@ type Event struct {
 	URL     string
 	Labels  []string
 	Comment string
+	// Trusted says the comment's author may write the archive: the
+	// repository's owner, a member or collaborator, or a bot (a fetcher
+	// posting with a token the owner gave it). Anyone can comment on an
+	// open issue; their comment must not become, or replace, an article.
+	Trusted bool
 }
+
+// trustedAssociations are the authors whose comments are captures.
+var trustedAssociations = []string{"OWNER", "MEMBER", "COLLABORATOR"}
 
 // ReadEvent reads a GitHub event file ($GITHUB_EVENT_PATH).
 func ReadEvent(file string) (Event, error) {
@@ -38,7 +46,11 @@ func ReadEvent(file string) (Event, error) {
 			} `json:"labels"`
 		} `json:"issue"`
 		Comment *struct {
-			Body string `json:"body"`
+			Body              string `json:"body"`
+			AuthorAssociation string `json:"author_association"`
+			User              struct {
+				Type string `json:"type"`
+			} `json:"user"`
 		} `json:"comment"`
 	}
 	if err := json.Unmarshal(data, &raw); err != nil {
@@ -53,6 +65,7 @@ func ReadEvent(file string) (Event, error) {
 	}
 	if raw.Comment != nil {
 		e.Kind, e.Comment = "issue_comment", raw.Comment.Body
+		e.Trusted = slices.Contains(trustedAssociations, raw.Comment.AuthorAssociation) || raw.Comment.User.Type == "Bot"
 	}
 	e.URL = firstURL(raw.Issue.Body)
 	if e.URL == "" {
@@ -81,13 +94,27 @@ func (e Event) Category(categories []string) string {
 
 // FromComment is the capture an issue_comment event carries: a whole
 // page (read as ParseWeChat does), or an article body with the issue's
-// title and URL. An interstitial is refused either way.
+// title and URL, which must be a WeChat article's. An interstitial is
+// refused either way, and so is a comment by an author not trusted.
 func (e Event) FromComment() (Capture, error) {
 	if strings.TrimSpace(e.Comment) == "" {
 		return Capture{}, fmt.Errorf("issue #%d: the event has no capture comment", e.Number)
 	}
+	if !e.Trusted {
+		return Capture{}, fmt.Errorf("issue #%d: the comment's author is not the repository's owner, a member, a collaborator or a bot: not imported", e.Number)
+	}
+	if err := ArticleURL(e.URL); err != nil {
+		return Capture{}, fmt.Errorf("issue #%d: %w", e.Number, err)
+	}
 	if strings.Contains(e.Comment, `id="js_content"`) || strings.Contains(e.Comment, "<html") {
-		return ParseWeChat([]byte(e.Comment), e.URL)
+		c, err := ParseWeChat([]byte(e.Comment), e.URL)
+		if err == nil {
+			// The page names its own source: a WeChat article's, or none.
+			if err := ArticleURL(c.Source); err != nil {
+				return Capture{}, fmt.Errorf("issue #%d: the page in the comment: %w", e.Number, err)
+			}
+		}
+		return c, err
 	}
 	if class, msg := ClassifyText(e.Comment); class != Article {
 		return Capture{}, &Refused{Class: class, Message: msg}

@@ -8,6 +8,7 @@ package capture
 import (
 	"bytes"
 	"strings"
+	"unicode"
 )
 
 // Class is what a captured page is.
@@ -68,8 +69,8 @@ func Classify(page []byte) (Class, string) {
 // ClassifyText is Classify for a body already cut out of its page (a
 // content file's): an interstitial's message with next to no other text.
 func ClassifyText(body string) (Class, string) {
-	text := strings.TrimSpace(stripTags(body))
-	if len([]rune(text)) > 200 {
+	text, short := shortText(body, 200)
+	if !short {
 		return Article, ""
 	}
 	for _, s := range signs {
@@ -97,6 +98,29 @@ func hasArticleBody(page []byte) bool {
 		}
 	}
 	return false
+}
+
+// shortText is the text of an HTML body outside its tags, if it has at
+// most limit characters besides white space; it stops reading past that.
+func shortText(body string, limit int) (string, bool) {
+	var b strings.Builder
+	in, count := false, 0
+	for _, r := range body {
+		switch {
+		case r == '<':
+			in = true
+		case r == '>':
+			in = false
+		case !in:
+			if !unicode.IsSpace(r) {
+				if count++; count > limit {
+					return "", false
+				}
+			}
+			b.WriteRune(r)
+		}
+	}
+	return strings.TrimSpace(b.String()), true
 }
 
 func stripTags(s string) string {

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
 )
@@ -107,11 +108,17 @@ func body(doc *goquery.Document, page []byte) string {
 
 var pictureURL = regexp.MustCompile(`cdn_url\s*:\s*['"]([^'"]+)['"]`)
 
+// commentLimit is the most characters a GitHub comment holds.
+const commentLimit = 65536
+
 // Truncated says whether a body looks cut short: at GitHub's comment
-// limit, or ending inside a tag.
+// limit (a longer one came another way: fetched pages often are), or
+// ending inside a tag.
 func Truncated(body string) bool {
-	if len([]rune(body)) >= 65536-200 {
-		return true
+	if len(body) >= commentLimit-200 { // bytes ≥ characters: counted only near the limit
+		if n := utf8.RuneCountInString(body); n >= commentLimit-200 && n <= commentLimit {
+			return true
+		}
 	}
 	last := strings.LastIndexByte(body, '<')
 	return last >= 0 && !strings.Contains(body[last:], ">")

@@ -2,7 +2,6 @@ package links
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -56,8 +55,11 @@ func AddEquivalence(siteDir string, urls ...string) (bool, error) {
 			fmt.Fprintf(&b, "  - %s\n", q)
 		}
 	}
-	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-		return false, err
+	// Appended, the file keeps its comments; a file written another way
+	// (articles: …, flow style) would not read back: its owner edits it.
+	groups, err := DecodeEquivalences(file, []byte(b.String()))
+	if err != nil || !slices.ContainsFunc(KeysOf(groups), func(g []string) bool { return holdsAll(g, want[0]) }) {
+		return false, fmt.Errorf("%s: add %s to it by hand (it is not a plain YAML list of lists)", file, strings.Join(urls, " and "))
 	}
 	return true, safefile.Write(afero.NewOsFs(), file, []byte(b.String()), 0o644)
 }

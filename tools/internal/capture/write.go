@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/archivemirror/mirror/tools/internal/article"
+	"github.com/archivemirror/mirror/tools/internal/content"
 	"github.com/archivemirror/mirror/tools/internal/links"
 	"github.com/archivemirror/mirror/tools/internal/safefile"
 )
@@ -59,9 +60,12 @@ func Write(c Capture, opts Options) (Written, error) {
 	}
 	sum := sha256.Sum256([]byte(key))
 	dir := filepath.Join(opts.ContentDir, "posts", c.Published.Format("2006"), c.Published.Format("01"))
+	if err := noLinkBelow(opts.ContentDir, dir); err != nil {
+		return Written{}, err
+	}
 	for n := 12; n <= 32; n += 4 {
 		p := filepath.Join(dir, hex.EncodeToString(sum[:])[:n]+".md")
-		old, err := os.ReadFile(p)
+		old, err := content.ReadFile(p) // as the build reads it: a link is not followed
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			return Written{Path: p, Changed: true, Created: true}, writeFile(p, render(c, opts))
@@ -80,10 +84,32 @@ func Write(c Capture, opts Options) (Written, error) {
 }
 
 func writeFile(p string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+	return safefile.Write(afero.NewOsFs(), p, data, 0o644)
+}
+
+// noLinkBelow refuses a symbolic link among the directories from root down
+// to dir that exist: content/ is contributed, and a captured article must
+// land in it, not where a link leads (the build never follows one either).
+func noLinkBelow(root, dir string) error {
+	rel, err := filepath.Rel(root, dir)
+	if err != nil {
 		return err
 	}
-	return safefile.Write(afero.NewOsFs(), p, data, 0o644)
+	p := root
+	for _, part := range strings.Split(rel, string(filepath.Separator)) {
+		p = filepath.Join(p, part)
+		info, err := os.Lstat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if info.Mode()&fs.ModeSymlink != 0 {
+			return fmt.Errorf("%s is a symbolic link: a capture is not written through it", p)
+		}
+	}
+	return nil
 }
 
 // render is the content file.

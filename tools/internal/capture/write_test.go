@@ -96,3 +96,41 @@ func TestWriteIsIdempotent(t *testing.T) {
 		t.Error("another source overwrote the file")
 	}
 }
+
+// content/ is contributed: a capture is never written through a symbolic
+// link in it, to a directory or in place of its file.
+func TestWriteFollowsNoLink(t *testing.T) {
+	for _, link := range []string{"posts", "posts/2025"} {
+		t.Run(link, func(t *testing.T) {
+			dir, outside := t.TempDir(), t.TempDir()
+			os.MkdirAll(filepath.Dir(filepath.Join(dir, link)), 0o755)
+			if err := os.Symlink(outside, filepath.Join(dir, link)); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Write(capture("标题", "<p>正文</p>"), Options{ContentDir: dir, Now: now})
+			if err == nil || !strings.Contains(err.Error(), "symbolic link") {
+				t.Errorf("written through a link: %v", err)
+			}
+			if entries, _ := os.ReadDir(outside); len(entries) > 0 {
+				t.Errorf("wrote outside content/: %v", entries)
+			}
+		})
+	}
+	t.Run("the file", func(t *testing.T) {
+		dir, outside := t.TempDir(), t.TempDir()
+		w, err := Write(capture("标题", "<p>正文</p>"), Options{ContentDir: dir, Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		secret := filepath.Join(outside, "secret.md")
+		os.WriteFile(secret, []byte("secret"), 0o644)
+		os.Remove(w.Path)
+		os.Symlink(secret, w.Path)
+		if _, err := Write(capture("标题", "<p>新正文</p>"), Options{ContentDir: dir, Now: now}); err == nil {
+			t.Error("a link in the capture's place was read")
+		}
+		if data, _ := os.ReadFile(secret); string(data) != "secret" {
+			t.Errorf("the link's target changed: %q", data)
+		}
+	})
+}

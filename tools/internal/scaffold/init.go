@@ -221,7 +221,9 @@ func summarized(value string) string {
 func categoriesOf(root string, files []string) ([]string, error) {
 	var cats []string
 	for _, f := range files {
-		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f)))
+		// As the build reads an article: a link put in its place is not
+		// followed.
+		data, err := content.ReadFile(filepath.Join(root, filepath.FromSlash(f)))
 		if err != nil {
 			return nil, err
 		}

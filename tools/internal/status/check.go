@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/archivemirror/mirror/tools/internal/capture"
@@ -206,7 +205,7 @@ func (c *Checker) ask(ctx context.Context, source string) (r Record, throttled b
 	case errors.As(err, &fe) && fe.Status != 0:
 		r.Status, r.Message = Unavailable, fmt.Sprintf("HTTP %d", fe.Status)
 		throttled = fe.Status == 429
-	case errors.As(err, &fe) && strings.Contains(fe.Error(), "not an allowed host"):
+	case errors.Is(err, fetch.ErrNotAllowed):
 		r.Status, r.Message = Unavailable, "redirected to another host"
 	default:
 		r.Status, r.Message = Error, err.Error()

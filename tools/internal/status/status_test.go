@@ -120,6 +120,9 @@ func TestCheckClasses(t *testing.T) {
 			t.Errorf("%s: no message kept", p)
 		}
 	}
+	if r, _ := again.Get(ID("https://mp.weixin.qq.com/s/Away")); r.Message != "redirected to another host" {
+		t.Errorf("a redirect away: %q", r.Message)
+	}
 }
 
 // The check goes at the rate asked, 1 a second by default: 1,000

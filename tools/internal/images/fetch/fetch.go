@@ -61,6 +61,10 @@ func NewDefaultConfig() Config {
 	}
 }
 
+// ErrNotAllowed is the error of a URL, or a redirect, to a host the
+// client may not ask.
+var ErrNotAllowed = errors.New("not an allowed host")
+
 // Error is a failed fetch. Permanent errors (404, 410, a refused redirect,
 // a body over the cap) will fail again; the others may not.
 type Error struct {
@@ -148,7 +152,7 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 		return nil // a redirect within the remapped server
 	}
 	if !c.cfg.Allowed(host) {
-		return fmt.Errorf("redirect to %s, which is not an allowed host", host)
+		return fmt.Errorf("redirect to %s, which is %w", host, ErrNotAllowed)
 	}
 	c.remap(req.URL)
 	req.Host = req.URL.Host
@@ -185,7 +189,7 @@ func (c *Client) Get(ctx context.Context, rawURL string) ([]byte, error) {
 		return nil, &Error{URL: rawURL, Permanent: true, Err: err}
 	}
 	if !c.cfg.Allowed(u.Hostname()) {
-		return nil, &Error{URL: rawURL, Permanent: true, Err: fmt.Errorf("%s is not an allowed host", u.Hostname())}
+		return nil, &Error{URL: rawURL, Permanent: true, Err: fmt.Errorf("%s is %w", u.Hostname(), ErrNotAllowed)}
 	}
 	c.remap(u)
 	if err, ok := c.down.Load(u.Hostname()); ok {

@@ -46,16 +46,11 @@ articles of its own, init refuses to change its identity unless --force
 			}
 			opts.Categories = splitList(categories)
 			if isTerminal(cmd.InOrStdin()) {
-				current, err := scaffold.Current(opts.Root)
+				current, err := scaffold.ReadCurrent(opts.Root)
 				if err != nil {
 					return fail(ExitSetup, err)
 				}
-				ask(cmd, &opts.Identity, current)
-				if len(opts.Categories) == 0 && !opts.CategoriesFromContent {
-					fmt.Fprint(cmd.OutOrStdout(), "Categories, comma-separated (Enter keeps the current ones): ")
-					line, _ := bufio.NewReader(cmd.InOrStdin()).ReadString('\n')
-					opts.Categories = splitList(line)
-				}
+				ask(cmd, &opts, current)
 			}
 			res, err := scaffold.Init(cmd.Context(), opts)
 			for _, s := range res.Settings {
@@ -107,11 +102,11 @@ func isTerminal(r io.Reader) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// ask prompts for the identity fields the flags left empty; an empty
-// answer keeps the current setting.
 // ask asks on the terminal for what the flags did not give, showing what
-// Enter keeps (current).
-func ask(cmd *cobra.Command, id *scaffold.Identity, current scaffold.Identity) {
+// Enter keeps (current); one reader for every answer, so none is lost to
+// another's buffer.
+func ask(cmd *cobra.Command, opts *scaffold.InitOptions, current scaffold.Current) {
+	id := &opts.Identity
 	in := bufio.NewReader(cmd.InOrStdin())
 	prompt := func(label string, v *string, now string) {
 		if *v != "" {
@@ -132,6 +127,11 @@ func ask(cmd *cobra.Command, id *scaffold.Identity, current scaffold.Identity) {
 		var hosts string
 		prompt("Image hosts, comma-separated", &hosts, strings.Join(current.ImageHosts, ","))
 		id.ImageHosts = splitList(hosts)
+	}
+	if len(opts.Categories) == 0 && !opts.CategoriesFromContent {
+		var cats string
+		prompt("Categories, comma-separated", &cats, strings.Join(current.Categories, ","))
+		opts.Categories = splitList(cats)
 	}
 }
 

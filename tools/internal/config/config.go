@@ -139,7 +139,7 @@ func (c Config) Checker(extra ...string) *validate.Checker {
 
 // apply takes the settings from the decoded site config.
 func (c *Config) apply(site map[string]any) error {
-	if tax, ok := lookup(site, "taxonomies").(map[string]any); ok {
+	if tax, ok := Lookup(site, "taxonomies").(map[string]any); ok {
 		c.Taxonomies = c.Taxonomies[:0]
 		for _, plural := range tax {
 			if s, ok := plural.(string); ok {
@@ -147,23 +147,23 @@ func (c *Config) apply(site map[string]any) error {
 			}
 		}
 	}
-	if b, ok := lookup(site, "baseURL").(string); ok && b != "" {
+	if b, ok := Lookup(site, "baseURL").(string); ok && b != "" {
 		c.BaseURL = b
 	}
-	if b, ok := lookup(site, "buildFuture").(bool); ok && b {
+	if b, ok := Lookup(site, "buildFuture").(bool); ok && b {
 		c.Validate.AllowFuture = true
 	}
-	if p, ok := lookup(site, "pagination", "path").(string); ok && p != "" {
+	if p, ok := Lookup(site, "pagination", "path").(string); ok && p != "" {
 		c.PaginationPath = p
 	}
 	c.ThemeDirs = themeDirs(c.SiteDir, site)
 	lang := "en"
-	if l, ok := lookup(site, "defaultContentLanguage").(string); ok && l != "" {
+	if l, ok := Lookup(site, "defaultContentLanguage").(string); ok && l != "" {
 		lang = l
 	}
 	l := labels.Load(lang, append(slices.Clone(c.ThemeDirs), c.SiteDir))
 	c.Images.Labels, c.Clean.Labels = l, l
-	mirror := lookup(site, "params", "mirror")
+	mirror := Lookup(site, "params", "mirror")
 	if mirror == nil {
 		return nil
 	}
@@ -203,14 +203,14 @@ func (c *Config) check() error {
 // list, under themesDir).
 func themeDirs(siteDir string, site map[string]any) []string {
 	themes := "themes"
-	if d, ok := lookup(site, "themesDir").(string); ok && d != "" {
+	if d, ok := Lookup(site, "themesDir").(string); ok && d != "" {
 		themes = d
 	}
 	if !filepath.IsAbs(themes) {
 		themes = filepath.Join(siteDir, themes)
 	}
 	var names []string
-	switch t := lookup(site, "theme").(type) {
+	switch t := Lookup(site, "theme").(type) {
 	case string:
 		names = []string{t}
 	case []any:
@@ -266,8 +266,9 @@ func (c Config) Reserved(extra ...string) []string {
 	return slices.Compact(names)
 }
 
-// lookup walks nested maps by key, ignoring case as Hugo does.
-func lookup(m map[string]any, keys ...string) any {
+// Lookup walks a decoded config's nested maps by key, ignoring case as
+// Hugo does; nil when a key is absent.
+func Lookup(m map[string]any, keys ...string) any {
 	var v any = m
 	for _, k := range keys {
 		mm, ok := v.(map[string]any)

@@ -28,7 +28,7 @@ func checkSettings(file string, site map[string]any) error {
 	if err := c.table(nil, site, hugoSettings(reflect.TypeFor[allconfig.Config](), false), olderTopLevel); err != nil {
 		return err
 	}
-	mirror, _ := lookup(site, "params", "mirror").(map[string]any)
+	mirror, _ := Lookup(site, "params", "mirror").(map[string]any)
 	c.strict = true
 	return c.table([]string{"params", "mirror"}, mirror, hugoSettings(reflect.TypeFor[Config](), true), nil)
 }

@@ -440,25 +440,40 @@ func forgetImages(ctx context.Context, dir string, exampleKeys, realKeys map[str
 	return removed, st.Save()
 }
 
-// Current reads the identity site/hugo.toml sets now (empty where it sets
-// none), for init to show what Enter keeps.
-func Current(root string) (Identity, error) {
+// Current is what site/hugo.toml sets now: the identity and the
+// categories, empty where it sets none.
+type Current struct {
+	Identity
+	Categories []string
+}
+
+// ReadCurrent reads what site/hugo.toml sets now, for init to show what
+// Enter keeps.
+func ReadCurrent(root string) (Current, error) {
 	data, err := os.ReadFile(filepath.Join(root, "site", "hugo.toml"))
 	if err != nil {
-		return Identity{}, err
+		return Current{}, err
 	}
 	cfg, err := metadecoders.Default.UnmarshalToMap(data, metadecoders.TOML)
 	if err != nil {
-		return Identity{}, err
+		return Current{}, err
 	}
-	id := Identity{Title: configString(cfg, "", "title"), Description: configString(cfg, "params", "description"),
-		BaseURL: configString(cfg, "", "baseURL"), Language: configString(cfg, "", "locale")}
-	if images, ok := lookupTable(cfg, "params.mirror.images")["hosts"].([]any); ok {
-		for _, h := range images {
-			if s, ok := h.(string); ok {
-				id.ImageHosts = append(id.ImageHosts, s)
-			}
+	return Current{
+		Identity: Identity{Title: configString(cfg, "", "title"), Description: configString(cfg, "params", "description"),
+			BaseURL: configString(cfg, "", "baseURL"), Language: configString(cfg, "", "locale"),
+			ImageHosts: configStrings(cfg, "params.mirror.images", "hosts")},
+		Categories: configStrings(cfg, "params.mirror.validate", "categories"),
+	}, nil
+}
+
+// configStrings reads a list of strings of a decoded config.
+func configStrings(cfg map[string]any, table, key string) []string {
+	list, _ := config.Lookup(cfg, append(tablePath(table), key)...).([]any)
+	var out []string
+	for _, v := range list {
+		if s, ok := v.(string); ok {
+			out = append(out, s)
 		}
 	}
-	return id, nil
+	return out
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/gohugoio/hugo/parser/metadecoders"
+
+	"github.com/archivemirror/mirror/tools/internal/config"
 )
 
 // siteTexts are the site's own words: where site/hugo.toml keeps each, and
@@ -129,24 +131,16 @@ func (tr translations) isDefault(i18nKey, value string) bool {
 
 // configString reads table.key of a decoded config ("" for the root).
 func configString(cfg map[string]any, table, key string) string {
-	s, _ := lookupTable(cfg, table)[key].(string)
+	s, _ := config.Lookup(cfg, append(tablePath(table), key)...).(string)
 	return s
 }
 
-// lookupTable is a table of a decoded config by its dotted name (nil when
-// absent; "" is the root).
-func lookupTable(cfg map[string]any, table string) map[string]any {
-	m := cfg
-	if table != "" {
-		for _, part := range strings.Split(table, ".") {
-			next, _ := m[part].(map[string]any)
-			if next == nil {
-				return nil
-			}
-			m = next
-		}
+// tablePath splits a dotted table name ("" is the root).
+func tablePath(table string) []string {
+	if table == "" {
+		return nil
 	}
-	return m
+	return strings.Split(table, ".")
 }
 
 // tomlText writes s as a TOML string: multi-line text as a multi-line

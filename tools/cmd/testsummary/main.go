@@ -74,6 +74,11 @@ func summarize(r io.Reader, w io.Writer) bool {
 			delete(outputs, id)
 		}
 	}
+	if err := in.Err(); err != nil {
+		// What was not read may hold a failure: never a pass.
+		fmt.Fprintf(w, "testsummary: reading go test's events: %v\n", err)
+		failed = true
+	}
 	if len(skipped) > 0 {
 		slices.Sort(skipped)
 		fmt.Fprintf(w, "\nskipped %d tests: %s\n", len(skipped), strings.Join(skipped, "; "))
@@ -83,7 +88,7 @@ func summarize(r io.Reader, w io.Writer) bool {
 
 // isResult says whether a package's output line is its result.
 func isResult(line string) bool {
-	for _, p := range []string{"ok  \t", "FAIL\t", "?   \t", "FAIL", "ok "} {
+	for _, p := range []string{"ok ", "FAIL", "?   \t"} {
 		if strings.HasPrefix(line, p) {
 			return true
 		}

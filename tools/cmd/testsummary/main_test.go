@@ -36,4 +36,9 @@ func TestSummarize(t *testing.T) {
 	if !summarize(strings.NewReader(`{"Action":"pass","Package":"q"}`), &out) {
 		t.Error("all passed, reported failed")
 	}
+	// A line too long to read hides what follows it: never a pass.
+	huge := `{"Action":"output","Package":"p","Output":"` + strings.Repeat("x", 17<<20) + `"}` + "\n" + `{"Action":"fail","Package":"p"}`
+	if summarize(strings.NewReader(huge), &out) {
+		t.Error("events left unread, reported passed")
+	}
 }

@@ -113,8 +113,10 @@ func Update(ctx context.Context, src Source, dir, stateFile string, jobs int) (S
 	// (see passDocs).
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
 	err := u.apply(ctx)
-	if errors.Is(err, errDamaged) || errors.Is(err, fs.ErrNotExist) {
-		// A file of the index was damaged or lost: made anew.
+	if errors.Is(err, errDamaged) {
+		// A file of the index was damaged or lost: made anew. (An
+		// article's staged file missing is the build's error, not the
+		// index's: rebuilding would fail on it again.)
 		if err := os.RemoveAll(dir); err != nil {
 			return u.stats, err
 		}
@@ -538,7 +540,9 @@ func readBucket(dir string, b int) (map[string][]posting, []byte, error) {
 // readDoc reads a document's file.
 func readDoc(dir string, slot int) (*Doc, error) {
 	data, err := os.ReadFile(filepath.Join(dir, docFile(slot)))
-	if err != nil {
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s: lost: %w", docFile(slot), errDamaged)
+	} else if err != nil {
 		return nil, err
 	}
 	raw, err := gunzip(data)

@@ -2,7 +2,9 @@ package search
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -292,5 +294,48 @@ func TestIndexReadAnotherWayIsRebuilt(t *testing.T) {
 	}
 	if s.Added != 2 {
 		t.Errorf("an index read the old way was updated in place: %+v", s)
+	}
+}
+
+// missingSource is a source whose staged file for one page is gone.
+type missingSource struct {
+	memSource
+	missing string
+}
+
+func (m missingSource) Read(key string) (Doc, error) {
+	if key == m.missing {
+		return Doc{}, fmt.Errorf("search index: %s: %w", key, fs.ErrNotExist)
+	}
+	return m.memSource.Read(key)
+}
+
+// A document file of the index lost is made again, the index with it; an
+// article's staged file lost is the build's error: the index is not thrown
+// away and made again (that would fail on the same file; the next update,
+// its meta.json gone, repairs what is stale).
+func TestLostFiles(t *testing.T) {
+	dir, state := filepath.Join(t.TempDir(), Dir), filepath.Join(t.TempDir(), "state.json")
+	src := memSource{"a.html": doc("苔藓", "城市里的苔藓。", "Life", "2024-01-01"), "b.html": doc("铜匠", "老铜匠。", "Life", "2024-01-02")}
+	if _, err := Update(t.Context(), src, dir, state, 1); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(dir, docFile(0)))
+	src["a.html"] = doc("苔藓", "城市里的苔藓和地衣。", "Life", "2024-01-01")
+	if s, err := Update(t.Context(), src, dir, state, 1); err != nil || s.Added != 2 {
+		t.Fatalf("a lost document file: %+v, %v", s, err)
+	}
+	src["b.html"] = doc("铜匠", "老街的铜匠。", "Life", "2024-01-02")
+	kept := map[string]os.FileInfo{}
+	for slot := range 2 {
+		kept[docFile(slot)], _ = os.Stat(filepath.Join(dir, docFile(slot)))
+	}
+	if _, err := Update(t.Context(), missingSource{src, "b.html"}, dir, state, 1); err == nil || !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("a lost staged file: %v", err)
+	}
+	for name, before := range kept {
+		if after, err := os.Stat(filepath.Join(dir, name)); err != nil || !os.SameFile(before, after) {
+			t.Errorf("%s was thrown away and made again for an article's lost file: %v", name, err)
+		}
 	}
 }

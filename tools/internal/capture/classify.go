@@ -31,10 +31,6 @@ const (
 // Rule is the validation rule of an interstitial class: capture/deleted…
 func (c Class) Rule() string { return "capture/" + string(c) }
 
-// Temporary says whether the class says nothing of the original (try
-// again later).
-func (c Class) Temporary() bool { return c == Captcha }
-
 // signs are the messages of each interstitial, as WeChat words them.
 var signs = []struct {
 	class Class

@@ -52,7 +52,6 @@ func jsonFeed(data []byte) ([]FeedItem, error) {
 			HTML      string `json:"content_html"`
 			Summary   string `json:"summary"`
 			Published string `json:"date_published"`
-			Image     string `json:"image"`
 			Authors   []struct {
 				Name string `json:"name"`
 			} `json:"authors"`
@@ -67,7 +66,7 @@ func jsonFeed(data []byte) ([]FeedItem, error) {
 		if len(it.Authors) > 0 && it.Authors[0].Name != "" {
 			account = it.Authors[0].Name
 		}
-		out = append(out, feedItem(it.URL, it.Title, account, it.HTML, it.Summary, it.Image, it.Published))
+		out = append(out, feedItem(it.URL, it.Title, account, it.HTML, it.Summary, it.Published))
 	}
 	return out, nil
 }
@@ -109,12 +108,12 @@ func atomFeed(data []byte) ([]FeedItem, error) {
 		if published == "" {
 			published = e.Updated
 		}
-		out = append(out, feedItem(link, e.Title, account, e.Content, e.Summary, "", published))
+		out = append(out, feedItem(link, e.Title, account, e.Content, e.Summary, published))
 	}
 	return out, nil
 }
 
-func feedItem(link, title, account, body, summary, image, published string) FeedItem {
+func feedItem(link, title, account, body, summary, published string) FeedItem {
 	it := FeedItem{URL: link}
 	switch {
 	case link == "":
@@ -130,7 +129,7 @@ func feedItem(link, title, account, body, summary, image, published string) Feed
 		return it
 	}
 	c := Capture{Title: strings.TrimSpace(title), Account: strings.TrimSpace(account), Body: strings.TrimSpace(body),
-		Digest: strings.TrimSpace(summary), Cover: image, Source: canonical(link, link), Truncated: Truncated(body)}
+		Digest: strings.TrimSpace(summary), Source: canonical(link, link), Truncated: Truncated(body)}
 	if t, err := time.Parse(time.RFC3339, strings.TrimSpace(published)); err == nil {
 		c.Published = t.In(ChinaTime)
 	}

@@ -18,12 +18,11 @@ import (
 // Capture is an article as captured: what the content file is written
 // from.
 type Capture struct {
-	Title, Account, Author string
+	Title, Account string
 	// Published is when the article was published (WeChat's unix time,
 	// shown in UTC+8, China's time).
 	Published time.Time
 	Digest    string
-	Cover     string
 	// Body is the article's HTML, its images' lazy data-src kept for the
 	// image stage.
 	Body string
@@ -54,9 +53,7 @@ func ParseWeChat(page []byte, pageURL string) (Capture, error) {
 	c := Capture{
 		Title:   first(meta(doc, "og:title"), text(doc.Find("#activity-name")), jsVar(page, "msg_title")),
 		Account: first(text(doc.Find("#js_name")), jsVar(page, "nickname"), meta(doc, "og:article:author")),
-		Author:  first(metaName(doc, "author"), jsVar(page, "author")),
 		Digest:  first(metaName(doc, "description"), meta(doc, "og:description"), jsVar(page, "msg_desc")),
-		Cover:   first(meta(doc, "og:image"), jsVar(page, "msg_cdn_url")),
 		Source:  canonical(first(meta(doc, "og:url"), jsVar(page, "msg_link")), pageURL),
 	}
 	if ct := first(jsVar(page, "ct"), jsVar(page, "oriCreateTime"), jsVar(page, "create_time")); ct != "" {

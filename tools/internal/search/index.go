@@ -560,20 +560,11 @@ func readDoc(dir string, slot int) (*Doc, error) {
 // the same (never writing into the old: the site it is in may share it
 // with a published one).
 func writeFile(dir, name string, data []byte) error {
-	_, err := writeFileChanged(dir, name, data)
-	return err
-}
-
-// writeFileChanged is writeFile, saying whether it wrote.
-func writeFileChanged(dir, name string, data []byte) (bool, error) {
 	p := filepath.Join(dir, filepath.FromSlash(name))
 	if old, err := os.ReadFile(p); err == nil && string(old) == string(data) {
-		return false, nil // unchanged: left as it was, time and all
+		return nil // unchanged: left as it was, time and all
 	}
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return false, err
-	}
-	return true, safefile.WriteDerived(afero.NewOsFs(), p, 0o644, func(w io.Writer) error {
+	return safefile.WriteDerived(afero.NewOsFs(), p, 0o644, func(w io.Writer) error {
 		_, err := w.Write(data)
 		return err
 	})

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/gohugoio/hugo/parser/metadecoders"
-	"github.com/spf13/afero"
 
 	"github.com/archivemirror/mirror/tools/internal/article"
 	"github.com/archivemirror/mirror/tools/internal/bucket"
@@ -33,7 +32,7 @@ type Config struct {
 	// BaseURL is the site's baseURL, which local image URLs must follow.
 	BaseURL string `json:"-"`
 	// Settings are what a build's output depends on of the site: its
-	// config file's bytes and the baseURL (see LoadFor).
+	// config file's bytes (Load) and the baseURL (LoadFor).
 	Settings []byte `json:"-"`
 	// SiteDir is the Hugo project; ThemeDirs the themes it uses.
 	SiteDir   string   `json:"-"`
@@ -85,12 +84,17 @@ func Load(siteDir string) (Config, error) {
 	if cfg.File == "" {
 		return cfg, nil
 	}
-	site, err := metadecoders.Default.UnmarshalFileToMap(afero.NewOsFs(), cfg.File)
+	data, err := os.ReadFile(cfg.File)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.Settings = data
+	site, err := metadecoders.Default.UnmarshalToMap(data, metadecoders.FormatFromString(cfg.File))
 	if err != nil {
 		// Hugo's decoder names the file "_stream.toml": name the real one.
 		return cfg, fmt.Errorf("%s: %s", cfg.File, strings.ReplaceAll(err.Error(), `"_stream.toml:`, `"line `))
 	}
-	if err := checkSettings(cfg.File, site); err != nil {
+	if err := checkSettings(cfg.File, data, site); err != nil {
 		return cfg, err
 	}
 	if err := cfg.apply(site); err != nil {
@@ -109,13 +113,7 @@ func LoadFor(siteDir, baseURL string) (Config, error) {
 	if baseURL != "" {
 		cfg.BaseURL = baseURL
 	}
-	var site []byte
-	if cfg.File != "" {
-		if site, err = os.ReadFile(cfg.File); err != nil {
-			return cfg, err
-		}
-	}
-	cfg.Settings = append(site, "\x00"+cfg.BaseURL...)
+	cfg.Settings = append(cfg.Settings, "\x00"+cfg.BaseURL...)
 	return cfg, nil
 }
 

@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -22,8 +21,7 @@ import (
 // menus, languages…) are the owner's. Under [params.mirror], ours, every
 // unknown setting is refused. The error names file, line and the setting
 // meant.
-func checkSettings(file string, site map[string]any) error {
-	data, _ := os.ReadFile(file)
+func checkSettings(file string, data []byte, site map[string]any) error {
 	c := settingsCheck{file: file, data: data}
 	if err := c.table(nil, site, hugoSettings(reflect.TypeFor[allconfig.Config](), false), olderTopLevel); err != nil {
 		return err

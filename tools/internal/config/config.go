@@ -154,7 +154,7 @@ func (c *Config) apply(site map[string]any) error {
 	if p, ok := Lookup(site, "pagination", "path").(string); ok && p != "" {
 		c.PaginationPath = p
 	}
-	c.ThemeDirs = themeDirs(c.SiteDir, site)
+	c.ThemeDirs = ThemeDirsOf(c.SiteDir, site)
 	lang := "en"
 	if l, ok := Lookup(site, "defaultContentLanguage").(string); ok && l != "" {
 		lang = l
@@ -197,9 +197,9 @@ func (c *Config) check() error {
 	return nil
 }
 
-// themeDirs are the directories of the site's themes (theme, a name or a
-// list, under themesDir).
-func themeDirs(siteDir string, site map[string]any) []string {
+// ThemeDirsOf are the directories of the themes a decoded site config
+// names (theme, a name or a list, under themesDir).
+func ThemeDirsOf(siteDir string, site map[string]any) []string {
 	themes := "themes"
 	if d, ok := Lookup(site, "themesDir").(string); ok && d != "" {
 		themes = d

@@ -6,6 +6,7 @@ package labels
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/gohugoio/hugo/parser/metadecoders"
@@ -37,27 +38,54 @@ var English = Labels{
 // i18n directories of dirs (the themes', then the site's, which wins).
 func Load(lang string, dirs []string) Labels {
 	l := English
-	keys := map[string]*string{
+	texts, _ := Texts(lang, dirs)
+	for key, p := range map[string]*string{
 		"buildimagenotarchived": &l.ImageNotArchived, "buildimagenotarchivedalt": &l.ImageNotArchivedAlt,
 		"buildimagenotarchivedshort": &l.ImageNotArchivedShort, "buildmedianotarchived": &l.MediaNotArchived,
 		"buildopenoriginal": &l.OpenOriginal, "buildoriginalunknown": &l.OriginalUnknown,
+	} {
+		if s := texts[key]; s != "" {
+			*p = s
+		}
 	}
+	return l
+}
+
+// Texts are the i18n texts of lang in the i18n directories of dirs, by
+// lower-case key, as Hugo reads them: the general file before the
+// specific one (zh, then zh-cn), a later directory over an earlier one.
+// found says a file of lang was read.
+func Texts(lang string, dirs []string) (texts map[string]string, found bool) {
+	texts = map[string]string{}
 	for _, name := range candidates(lang) {
 		for _, dir := range dirs {
 			values, err := metadecoders.Default.UnmarshalFileToMap(afero.NewOsFs(), filepath.Join(dir, "i18n", name+".yaml"))
 			if err != nil {
 				continue
 			}
+			found = true
 			for k, v := range values {
-				if p, ok := keys[strings.ToLower(k)]; ok {
-					if s, ok := v.(string); ok && s != "" {
-						*p = s
-					}
+				if s, ok := v.(string); ok && s != "" {
+					texts[strings.ToLower(k)] = s
 				}
 			}
 		}
 	}
-	return l
+	return texts, found
+}
+
+// Languages are the languages dirs have i18n files for.
+func Languages(dirs []string) []string {
+	var langs []string
+	for _, dir := range dirs {
+		files, _ := filepath.Glob(filepath.Join(dir, "i18n", "*.yaml"))
+		for _, f := range files {
+			if lang := strings.TrimSuffix(filepath.Base(f), ".yaml"); !slices.Contains(langs, lang) {
+				langs = append(langs, lang)
+			}
+		}
+	}
+	return langs
 }
 
 // candidates are the i18n files of a language, general first: zh-CN

@@ -2,24 +2,25 @@ package scaffold
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/gohugoio/hugo/parser/metadecoders"
 
 	"github.com/archivemirror/mirror/tools/internal/config"
+	"github.com/archivemirror/mirror/tools/internal/labels"
 )
 
 // siteTexts are the site's own words: where site/hugo.toml keeps each, and
-// the theme's translation key for its default (themes/*/i18n/*.yaml). The
+// the theme's translation key for its default (themes/*/i18n/*.yaml;
+// lower case, as labels.Texts gives them). The
 // theme shows its default while the setting is unset; init writes it in the
 // site's language, for the owner to edit.
 var siteTexts = []struct{ table, key, i18n string }{
-	{"", "title", "siteTitle"},
-	{"params", "description", "siteDescription"},
-	{"params", "about", "siteAbout"},
-	{"params", "footer", "siteFooter"},
+	{"", "title", "sitetitle"},
+	{"params", "description", "sitedescription"},
+	{"params", "about", "siteabout"},
+	{"params", "footer", "sitefooter"},
 }
 
 // siteTexts says which site texts init writes in the identity's language:
@@ -33,13 +34,15 @@ func (id Identity) siteTexts(root string, doc []byte) (map[string]string, []stri
 	if err != nil {
 		return nil, nil, err
 	}
-	tr, err := readTranslations(root, cfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	chosen, lang, ok := tr.forLocale(id.Language)
+	// The i18n files the theme's templates read: the themes', the site's.
+	siteDir := filepath.Join(root, "site")
+	dirs := append(config.ThemeDirsOf(siteDir, cfg), siteDir)
+	chosen, found := labels.Texts(id.Language, dirs)
+	lang := id.Language
 	var notes []string
-	if !ok {
+	if !found {
+		chosen, _ = labels.Texts("en", dirs)
+		lang = "en"
 		notes = append(notes, fmt.Sprintf("the theme has no %s translation (i18n/%s.yaml): its texts are written in English", id.Language, strings.ToLower(id.Language)))
 	}
 	texts := map[string]string{}
@@ -48,7 +51,7 @@ func (id Identity) siteTexts(root string, doc []byte) (map[string]string, []stri
 		switch {
 		case t.key == "title" && id.Title != "", t.key == "description" && id.Description != "":
 		case chosen[t.i18n] == "":
-		case !tr.isDefault(t.i18n, current):
+		case !isDefault(dirs, t.i18n, current):
 			notes = append(notes, fmt.Sprintf("kept %s: your own text, not the theme's %s one", dotted(t.table, t.key), lang))
 		default:
 			texts[t.key] = chosen[t.i18n]
@@ -64,65 +67,14 @@ func dotted(table, key string) string {
 	return table + "." + key
 }
 
-// translations are a theme's i18n files: language → key → text.
-type translations map[string]map[string]string
-
-// readTranslations reads the i18n files of the theme site/hugo.toml names.
-func readTranslations(root string, cfg map[string]any) (translations, error) {
-	theme, _ := cfg["theme"].(string)
-	themesDir, _ := cfg["themesDir"].(string)
-	if theme == "" {
-		return translations{}, nil
-	}
-	if themesDir == "" {
-		themesDir = "themes"
-	}
-	dir := filepath.Join(root, "site", filepath.FromSlash(themesDir), theme, "i18n")
-	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
-	if err != nil {
-		return nil, err
-	}
-	out := translations{}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return nil, err
-		}
-		m, err := metadecoders.Default.UnmarshalToMap(data, metadecoders.YAML)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", f, err)
-		}
-		texts := map[string]string{}
-		for k, v := range m {
-			if s, ok := v.(string); ok {
-				texts[k] = s
-			}
-		}
-		out[strings.ToLower(strings.TrimSuffix(filepath.Base(f), ".yaml"))] = texts
-	}
-	return out, nil
-}
-
-// forLocale picks the translation Hugo would use for a locale (zh-CN: zh-cn,
-// then zh), or English, saying so, when the theme has none.
-func (tr translations) forLocale(locale string) (texts map[string]string, lang string, ok bool) {
-	full := strings.ToLower(locale)
-	for _, l := range []string{full, strings.SplitN(full, "-", 2)[0]} {
-		if t, found := tr[l]; found {
-			return t, l, true
-		}
-	}
-	return tr["en"], "en", false
-}
-
-// isDefault says whether a site text is unset or one of the theme's
-// defaults in any language: init may write another language's over it.
-func (tr translations) isDefault(i18nKey, value string) bool {
+// isDefault says whether a site text is unset or the theme's default in
+// one of its languages: init may write another language's over it.
+func isDefault(dirs []string, i18nKey, value string) bool {
 	if strings.TrimSpace(value) == "" {
 		return true
 	}
-	for _, texts := range tr {
-		if strings.TrimSpace(texts[i18nKey]) == strings.TrimSpace(value) {
+	for _, lang := range labels.Languages(dirs) {
+		if texts, _ := labels.Texts(lang, dirs); strings.TrimSpace(texts[i18nKey]) == strings.TrimSpace(value) {
 			return true
 		}
 	}

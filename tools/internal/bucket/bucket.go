@@ -19,6 +19,7 @@ import (
 	_ "gocloud.dev/blob/s3blob"   // s3:// buckets
 	"gocloud.dev/gcerrors"
 
+	"github.com/archivemirror/mirror/tools/internal/images/fetch"
 	"github.com/archivemirror/mirror/tools/internal/store"
 )
 
@@ -194,10 +195,8 @@ func (b *Bucket) retry(ctx context.Context, request func() error) error {
 		if err = request(); err == nil || attempt >= b.cfg.Retries || !transient(err) {
 			return err
 		}
-		select {
-		case <-ctx.Done():
-			return errors.Join(ctx.Err(), err)
-		case <-time.After(pause):
+		if stop := fetch.Sleep(ctx, pause); stop != nil {
+			return errors.Join(stop, err)
 		}
 		pause *= 2
 	}

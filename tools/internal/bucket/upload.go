@@ -9,7 +9,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/archivemirror/mirror/tools/internal/pipeline"
 	"github.com/archivemirror/mirror/tools/internal/store"
 )
 
@@ -44,20 +43,17 @@ func (b *Bucket) Upload(ctx context.Context, names []string, offline bool, read 
 	if offline && len(todo) > 0 {
 		return up, fmt.Errorf("bucket %s: %d images the pages show are not known to be in it: run without --offline to upload them", b.name, len(todo))
 	}
-	var done, bytes atomic.Int64
+	var bytes atomic.Int64
 	var mu sync.Mutex
 	var failed []error
-	pipeline.Each(ctx, len(todo), b.cfg.Jobs, func(i int) {
-		size, err := b.uploadOne(ctx, todo[i], read)
+	each(ctx, b, todo, progress, func(name string) {
+		size, err := b.uploadOne(ctx, name, read)
 		if err != nil {
 			mu.Lock()
 			failed = append(failed, err)
 			mu.Unlock()
 		} else {
 			bytes.Add(size)
-		}
-		if d := done.Add(1); progress != nil {
-			progress(int(d), len(todo))
 		}
 	})
 	up.Files, up.Bytes = len(todo)-len(failed), bytes.Load()

@@ -165,6 +165,14 @@ func (u *update) plan(pages map[string]string) {
 			u.stats.Removed++
 		}
 	}
+	// Free slots: empty, and not emptied by this update (their documents'
+	// old files are read to take their terms out).
+	var free []int
+	for i, s := range u.st.Slots {
+		if s.Key == "" && !slices.Contains(u.gone, i) {
+			free = append(free, i)
+		}
+	}
 	for _, key := range slices.Sorted(maps.Keys(pages)) {
 		i, known := u.bySlot[key]
 		switch {
@@ -174,7 +182,12 @@ func (u *update) plan(pages map[string]string) {
 			u.gone = append(u.gone, i)
 			u.stats.Changed++
 		default:
-			i = u.freeSlot()
+			if len(free) > 0 {
+				i, free = free[0], free[1:]
+			} else {
+				i = len(u.st.Slots)
+				u.st.Slots = append(u.st.Slots, slot{})
+			}
 			u.bySlot[key] = i
 			u.stats.Added++
 		}
@@ -183,16 +196,6 @@ func (u *update) plan(pages map[string]string) {
 	}
 	u.stats.Docs = len(pages)
 	u.stats.Buckets = u.st.Buckets
-}
-
-func (u *update) freeSlot() int {
-	for i, s := range u.st.Slots {
-		if s.Key == "" && !slices.Contains(u.gone, i) {
-			return i
-		}
-	}
-	u.st.Slots = append(u.st.Slots, slot{})
-	return len(u.st.Slots) - 1
 }
 
 // passDocs is how many fresh documents one pass over the buckets takes:

@@ -176,10 +176,15 @@ func (s *Store) Delete(id string) {
 // Save writes the shards that changed, each whole and atomically; one
 // left empty is removed.
 func (s *Store) Save() error {
+	ids := map[string][]string{} // of the shards that changed
+	for id := range s.records {
+		if shard := Shard(id); s.dirty[shard] {
+			ids[shard] = append(ids[shard], id)
+		}
+	}
 	for _, shard := range slices.Sorted(maps.Keys(s.dirty)) {
 		file := filepath.Join(s.dir, shard+".yaml")
-		empty := !slices.ContainsFunc(slices.Collect(maps.Keys(s.records)), func(id string) bool { return Shard(id) == shard })
-		if empty {
+		if len(ids[shard]) == 0 {
 			if err := os.Remove(file); err != nil && !errors.Is(err, os.ErrNotExist) {
 				return err
 			}
@@ -188,14 +193,9 @@ func (s *Store) Save() error {
 		}
 		var b strings.Builder
 		b.WriteString("# What `mirror check` found of each original (see README, \"Vanished originals\").\n")
-		for _, id := range slices.Sorted(maps.Keys(s.records)) {
-			if Shard(id) == shard {
-				data, _ := json.Marshal(s.records[id])
-				fmt.Fprintf(&b, "%s: %s\n", article.YAMLFlow(id), data)
-			}
-		}
-		if err := os.MkdirAll(s.dir, 0o755); err != nil {
-			return err
+		for _, id := range slices.Sorted(slices.Values(ids[shard])) {
+			data, _ := json.Marshal(s.records[id])
+			fmt.Fprintf(&b, "%s: %s\n", article.YAMLFlow(id), data)
 		}
 		if err := safefile.Write(afero.NewOsFs(), file, []byte(b.String()), 0o644); err != nil {
 			return err

@@ -97,7 +97,8 @@ func hasArticleBody(page []byte) bool {
 }
 
 // shortText is the text of an HTML body outside its tags, if it has at
-// most limit characters besides white space; it stops reading past that.
+// most limit characters besides white space (any, when limit < 0); it
+// stops reading past that.
 func shortText(body string, limit int) (string, bool) {
 	var b strings.Builder
 	in, count := false, 0
@@ -109,7 +110,7 @@ func shortText(body string, limit int) (string, bool) {
 			in = false
 		case !in:
 			if !unicode.IsSpace(r) {
-				if count++; count > limit {
+				if count++; limit >= 0 && count > limit {
 					return "", false
 				}
 			}
@@ -119,18 +120,8 @@ func shortText(body string, limit int) (string, bool) {
 	return strings.TrimSpace(b.String()), true
 }
 
+// stripTags is the text of an HTML fragment outside its tags, trimmed.
 func stripTags(s string) string {
-	var b strings.Builder
-	in := false
-	for _, r := range s {
-		switch {
-		case r == '<':
-			in = true
-		case r == '>':
-			in = false
-		case !in:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
+	text, _ := shortText(s, -1)
+	return text
 }
